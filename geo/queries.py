@@ -1,0 +1,144 @@
+"""The only place with spatial SQL: bbox, nearest and containment queries on PostGIS and SpatiaLite.
+
+Both engines go through their spatial index: PostGIS with GiST (`&&`, `<->`), SpatiaLite
+through its SpatialIndex virtual table (GeoAlchemy2 does not rewrite queries to use it).
+Distances are ranked in metres in Python (geo.metric), so both engines agree exactly.
+"""
+from dataclasses import dataclass
+
+from shapely import wkb
+from sqlalchemy import text
+
+from geo import metric
+
+Bbox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat (WGS-84)
+
+# Candidates fetched from the KNN index before the exact metric ranking; planar degree
+# distance and metres disagree by at most cos(lat) (~0.77 in Beijing), so a handful suffices.
+KNN_CANDIDATES = 16
+
+
+@dataclass(frozen=True)
+class NearestAlley:
+    alley_id: int
+    distance_m: float
+    lon: float  # the nearest point on the alley
+    lat: float
+
+
+def dialect_of(conn) -> str:
+    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
+    return bind.dialect.name
+
+
+def _spatialite_index(table: str, frame: str) -> str:
+    return (f"SELECT rowid FROM SpatialIndex WHERE f_table_name = '{table}' "
+            f"AND f_geometry_column = 'geom' AND search_frame = {frame}")
+
+
+def alleys_in_bbox(conn, bbox: Bbox, street_id: int | None = None, decimals: int = 6):
+    """Rows (id, name, street_id, length_m, geojson) of alleys whose extent meets the bbox."""
+    params = dict(zip(("minx", "miny", "maxx", "maxy"), bbox), decimals=decimals, street_id=street_id)
+    street_filter = "AND street_id = :street_id" if street_id is not None else ""
+    if dialect_of(conn) == "postgresql":
+        sql = f"""SELECT id, name, street_id, length_m, ST_AsGeoJSON(geom, :decimals) FROM alleys
+                  WHERE geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326) {street_filter}
+                  ORDER BY id"""
+    else:
+        frame = _spatialite_index("alleys", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)")
+        sql = f"""SELECT id, name, street_id, length_m, AsGeoJSON(geom, :decimals) FROM alleys
+                  WHERE id IN ({frame}) {street_filter} ORDER BY id"""
+    return conn.execute(text(sql), params).all()
+
+
+def _candidates(conn, lon: float, lat: float, bbox: Bbox | None, street_id: int | None):
+    params = dict(lon=lon, lat=lat, street_id=street_id, k=KNN_CANDIDATES)
+    street_filter = "AND street_id = :street_id" if street_id is not None else ""
+    if dialect_of(conn) == "postgresql":
+        box_filter = ""
+        if bbox:
+            box_filter = "AND geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
+            params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+        sql = f"""SELECT id, ST_AsBinary(geom) FROM alleys WHERE TRUE {box_filter} {street_filter}
+                  ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k"""
+    else:
+        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+        frame = _spatialite_index("alleys", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)")
+        sql = f"SELECT id, AsBinary(geom) FROM alleys WHERE id IN ({frame}) {street_filter}"
+    return conn.execute(text(sql), params).all()
+
+
+def _closest(lon: float, lat: float, rows) -> NearestAlley | None:
+    best = None
+    for alley_id, blob in rows:
+        distance, (near_lon, near_lat) = metric.point_line_distance_m(lon, lat, wkb.loads(bytes(blob)))
+        if best is None or distance < best.distance_m:
+            best = NearestAlley(alley_id, distance, near_lon, near_lat)
+    return best
+
+
+def nearest_alley(conn, lon: float, lat: float, max_m: float | None = None,
+                  street_id: int | None = None) -> NearestAlley | None:
+    """The alley nearest to a point, in metres, optionally only within max_m."""
+    if max_m is not None:
+        best = _closest(lon, lat, _candidates(conn, lon, lat, metric.bbox_around(lon, lat, max_m), street_id))
+        return best if best and best.distance_m <= max_m else None
+    if dialect_of(conn) == "postgresql":
+        return _closest(lon, lat, _candidates(conn, lon, lat, None, street_id))
+    # SpatiaLite has no KNN operator in 5.0: search growing frames through the index. A hit at
+    # distance d inside a frame of radius >= d is exact, since anything nearer lies in the frame.
+    radius = 250.0
+    while radius < 2_000_000:
+        best = _closest(lon, lat, _candidates(conn, lon, lat, metric.bbox_around(lon, lat, radius), street_id))
+        if best and best.distance_m <= radius:
+            return best
+        radius = max(radius * 4, best.distance_m if best else 0)
+    return None
+
+
+def street_containing(conn, lon: float, lat: float) -> int | None:
+    """The id of the street whose polygon contains the point, if any."""
+    params = dict(lon=lon, lat=lat)
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT id FROM streets
+                 WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) LIMIT 1"""
+    else:
+        frame = _spatialite_index("streets", "MakePoint(:lon, :lat, 4326)")
+        sql = f"""SELECT id FROM streets WHERE id IN ({frame})
+                  AND ST_Intersects(geom, MakePoint(:lon, :lat, 4326)) LIMIT 1"""
+    row = conn.execute(text(sql), params).first()
+    return row[0] if row else None
+
+
+def street_extents(conn) -> dict[int, Bbox]:
+    """Each street's bounding box, for fitting the map to a street."""
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT id, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+                 FROM streets WHERE geom IS NOT NULL"""
+    else:
+        sql = """SELECT id, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom)
+                 FROM streets WHERE geom IS NOT NULL"""
+    return {row[0]: tuple(row[1:]) for row in conn.execute(text(sql))}
+
+
+def explain_nearest(conn, lon: float, lat: float, max_m: float) -> str:
+    """The query plan of the nearest-alley candidate query, to prove the spatial index is used."""
+    minx, miny, maxx, maxy = metric.bbox_around(lon, lat, max_m)
+    params = dict(lon=lon, lat=lat, minx=minx, miny=miny, maxx=maxx, maxy=maxy)
+    if dialect_of(conn) == "postgresql":
+        sql = """EXPLAIN SELECT id FROM alleys
+                 WHERE geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)
+                 ORDER BY geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 16"""
+    else:
+        frame = _spatialite_index("alleys", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)")
+        sql = f"EXPLAIN QUERY PLAN SELECT id FROM alleys WHERE id IN ({frame})"
+    return "\n".join(" ".join(str(c) for c in row) for row in conn.execute(text(sql), params))
+
+
+def geometry_geojson(conn, table: str, row_id: int, decimals: int = 6) -> str | None:
+    """One row's geometry as GeoJSON text."""
+    if table not in ("alleys", "streets", "communities"):
+        raise ValueError(f"not a spatial table: {table}")
+    as_geojson = "ST_AsGeoJSON" if dialect_of(conn) == "postgresql" else "AsGeoJSON"
+    sql = f"SELECT {as_geojson}(geom, :decimals) FROM {table} WHERE id = :id"
+    return conn.execute(text(sql), {"id": row_id, "decimals": decimals}).scalar()

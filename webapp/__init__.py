@@ -1,0 +1,62 @@
+"""The Alley Stewards (小巷管家) web app: create_app() builds it; nothing runs at import time."""
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from webapp import config as settings
+from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.spatialite import attach_spatialite
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def select_locale() -> str:
+    """?lang= (remembered in the session), else the browser's preference, else Chinese."""
+    languages = ("zh_Hans", "en")
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
+    return "en" if best == "en" else "zh_Hans"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(settings.INSTANCE_DIR))
+    app.config.update(settings.from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    with app.app_context():
+        attach_spatialite(db.engine, app.config["SPATIALITE_LIBRARY_PATH"])
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    compress.init_app(app)
+    limiter.init_app(app)
+
+    from webapp import models  # noqa: F401  (registers the models with SQLAlchemy)
+    from webapp.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    from webapp.api import bp as api_bp
+    from webapp.map import bp as map_bp
+    from webapp.vendor import bp as vendor_bp
+
+    app.register_blueprint(map_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(vendor_bp, url_prefix="/static/vendor")
+
+    from webapp.errors import register_error_handlers
+    from webapp.cli import register_cli
+
+    register_error_handlers(app)
+    register_cli(app)
+    return app

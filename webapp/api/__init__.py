@@ -1,0 +1,6 @@
+"""The JSON API, /api/v1: streets and alleys as GeoJSON (WGS-84)."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from webapp.api import routes  # noqa: E402,F401

@@ -1,0 +1,108 @@
+"""Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `demo`."""
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from geo.crs import CRS_NAMES
+from geo.records import GeoImportError
+from webapp.errors import DomainError
+from webapp.models import Role
+
+OSM_SUFFIXES = (".osm", ".pbf", ".osm.bz2", ".osm.gz", ".o5m")
+
+
+def _fail(err: Exception) -> None:
+    raise click.ClickException(str(getattr(err, "message", None) or err))
+
+
+geo_cli = click.Group("geo", help="Import streets and alleys from map data.")
+users_cli = click.Group("users", help="Manage user accounts.")
+
+
+@geo_cli.command("import-streets")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crs", type=click.Choice(CRS_NAMES), required=True, help="CRS of the file's coordinates.")
+@click.option("--name-field", default="name", show_default=True)
+@click.option("--code-field", default="adcode9", show_default=True)
+def import_streets_command(path, crs, name_field, code_field):
+    """Import street (街道) boundaries from a GeoJSON file."""
+    from geo.importers.geojson import read_streets
+    from webapp.services.places import import_streets
+
+    try:
+        records = read_streets(path, crs, name_field=name_field, code_field=code_field)
+        created, updated = import_streets(records)
+    except (GeoImportError, DomainError) as err:
+        _fail(err)
+    click.echo(f"{len(records)} streets imported ({created} new, {updated} updated) from {path.name}")
+
+
+@geo_cli.command("import-alleys")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crs", type=click.Choice(CRS_NAMES), default="wgs84", show_default=True,
+              help="CRS of a GeoJSON file (OSM files are always WGS-84).")
+@click.option("--include-unnamed", is_flag=True, help="Also import segments that have no name.")
+@click.option("--name-field", default="name", show_default=True)
+@click.option("--id-field", default="seg_id", show_default=True)
+def import_alleys_command(path, crs, include_unnamed, name_field, id_field):
+    """Import alleys from road centrelines (GeoJSON, or OSM XML/PBF); same-name segments merge."""
+    from webapp.services.places import import_alleys
+
+    try:
+        if path.name.lower().endswith(OSM_SUFFIXES):
+            from geo.importers.osm import read_osm_segments
+
+            segments, skipped = read_osm_segments(path, include_unnamed=include_unnamed)
+        else:
+            from geo.importers.geojson import read_segments
+
+            segments, skipped = read_segments(path, crs, name_field=name_field, id_field=id_field,
+                                              include_unnamed=include_unnamed)
+
+        def progress(items):
+            with click.progressbar(items, label="Saving alleys", file=click.get_text_stream("stderr")) as bar:
+                yield from bar
+
+        summary = import_alleys(segments, skipped, include_unnamed=include_unnamed, progress=progress)
+    except (GeoImportError, DomainError) as err:
+        _fail(err)
+    click.echo(summary.line())
+
+
+@users_cli.command("create")
+@click.option("--display-name", required=True)
+@click.option("--username")
+@click.option("--phone")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.RESIDENT.value, show_default=True)
+@click.option("--street", "street_name", help="The street the role applies to (not for admin).")
+@click.option("--department", "department_name", help="For a department officer: e.g. 城管执法.")
+@click.password_option(help="Asked for when not given.")
+def create_user_command(display_name, username, phone, role, street_name, department_name, password):
+    """Create a user with one role in a street."""
+    from webapp.services.people import create_user
+
+    try:
+        user = create_user(display_name=display_name, username=username, phone=phone, password=password,
+                           role=Role(role), street_name=street_name, department_name=department_name)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"created user {user.id} ({user.username or user.phone}) as {role}"
+               + (f" in {street_name}" if street_name else ""))
+
+
+@click.command("demo")
+def demo_command():
+    """Load the demo street, its alleys and one demo user per role (marked as demo data)."""
+    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, load_demo
+
+    users = load_demo()
+    click.echo(f"Demo data loaded: {DEMO_STREET} (made-up, not a real place).")
+    click.echo(f"Demo users (password '{DEMO_PASSWORD}'; for trying the app only): "
+               + ", ".join(u.username for u in users))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(geo_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

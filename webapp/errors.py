@@ -1,0 +1,84 @@
+"""Typed domain errors and the one handler that renders them (and HTTP errors) as HTML or JSON."""
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule was broken; `code` is stable for clients, `message` is shown to people."""
+
+    code = "error"
+    http_status = 400
+    message = _l("Something went wrong.")
+
+    def __init__(self, message=None, **details):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+        self.details = details
+
+
+class BadRequest(DomainError):
+    code = "bad_request"
+    message = _l("The request is not valid.")
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+    message = _l("Not found.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    http_status = 403
+    message = _l("You are not allowed to do that.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    http_status = 409
+    message = _l("That conflicts with the current state.")
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _render(status: int, code: str, message: str, details: dict | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": str(message)}}
+        if details:
+            body["error"]["details"] = details
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+_HTTP_MESSAGES = {
+    400: _l("The request is not valid."),
+    403: _l("You are not allowed to do that."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not allowed here."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        return _render(err.http_status, err.code, err.message, err.details)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        message = _HTTP_MESSAGES.get(err.code, err.description)
+        return _render(err.code, err.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(err: Exception):
+        app.logger.exception("unhandled error")
+        return _render(500, "internal_error", _HTTP_MESSAGES[500])

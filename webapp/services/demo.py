@@ -1,0 +1,74 @@
+"""A small, self-made demo street (clearly marked 演示) with alleys and one demo user per role."""
+from geoalchemy2.shape import from_shape
+from shapely.geometry import LineString, MultiLineString, Polygon
+
+from geo import metric
+from geo.records import StreetRecord
+from webapp.extensions import db
+from webapp.models import Alley, Role, Street, User
+from webapp.services.people import create_user
+from webapp.services.places import WGS84, import_streets
+
+DEMO_STREET = "演示街道（示例数据）"
+DEMO_PASSWORD = "demo-password"
+DEMO_SOURCE = "Demo data made up for this app; not a real place"
+
+# A made-up grid of hutongs west of Shichahai, far from the Dongcheng test data.
+_ORIGIN_LON, _ORIGIN_LAT = 116.3700, 39.9420
+_STEP_LON, _STEP_LAT = 0.0020, 0.0012
+
+_EAST_WEST = ["演示头条胡同", "演示二条胡同", "演示三条胡同", "演示四条胡同"]
+_NORTH_SOUTH = ["演示北巷", "演示槐树胡同", "演示井儿胡同"]
+
+
+def _demo_alleys():
+    width, height = _STEP_LON * (len(_NORTH_SOUTH) + 1), _STEP_LAT * (len(_EAST_WEST) + 1)
+    for i, name in enumerate(_EAST_WEST, start=1):
+        lat = _ORIGIN_LAT + i * _STEP_LAT
+        # A gentle kink, as real hutongs have.
+        yield name, LineString([(_ORIGIN_LON + 0.0003, lat), (_ORIGIN_LON + width / 2, lat + 0.00008),
+                                (_ORIGIN_LON + width - 0.0003, lat)])
+    for j, name in enumerate(_NORTH_SOUTH, start=1):
+        lon = _ORIGIN_LON + j * _STEP_LON
+        yield name, LineString([(lon, _ORIGIN_LAT + 0.0002), (lon, _ORIGIN_LAT + height - 0.0002)])
+
+
+def demo_boundary() -> Polygon:
+    width, height = _STEP_LON * (len(_NORTH_SOUTH) + 1), _STEP_LAT * (len(_EAST_WEST) + 1)
+    return Polygon([(_ORIGIN_LON, _ORIGIN_LAT), (_ORIGIN_LON + width, _ORIGIN_LAT),
+                    (_ORIGIN_LON + width, _ORIGIN_LAT + height), (_ORIGIN_LON, _ORIGIN_LAT + height)])
+
+
+def load_demo() -> list[User]:
+    """Create (or refresh) the demo street, its alleys and demo users; safe to run twice."""
+    import_streets([StreetRecord(name=DEMO_STREET, admin_code=None, geom=demo_boundary(), source=DEMO_SOURCE)])
+    street = db.session.scalar(db.select(Street).where(Street.name == DEMO_STREET))
+    street.is_demo = True
+    existing = {a.name: a for a in street.alleys}
+    for name, line in _demo_alleys():
+        alley = existing.get(name) or Alley(street=street, name=name)
+        alley.geom = from_shape(MultiLineString([line]), srid=WGS84)
+        alley.length_m = round(metric.length_m(line), 1)
+        alley.source_segment_ids = [f"demo:{name}"]
+        alley.source = DEMO_SOURCE
+        db.session.add(alley)
+    db.session.commit()
+
+    users = []
+    for role in Role:
+        username = f"demo_{role.value}"
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        if user is None:
+            user = create_user(
+                display_name=f"演示{_ROLE_LABELS[role]}", username=username, password=DEMO_PASSWORD,
+                role=role, street_name=None if role is Role.ADMIN else DEMO_STREET,
+                department_name="城管执法" if role.needs_department else None, is_demo=True,
+            )
+        users.append(user)
+    return users
+
+
+_ROLE_LABELS = {
+    Role.RESIDENT: "居民", Role.STEWARD: "小巷管家", Role.OLD_NEIGHBOUR: "老街坊", Role.CHIEF: "街巷长",
+    Role.OFFICER: "城管队员", Role.ORGANIZER: "组织者", Role.ADMIN: "管理员",
+}

@@ -1,0 +1,19 @@
+"""Makes every SQLite connection a SpatiaLite one: extension loaded, metadata present, FKs on."""
+from geoalchemy2.admin.dialects.sqlite import init_spatialite
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def attach_spatialite(engine: Engine, library_path: str) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def load_extension(dbapi_conn, _record):
+        dbapi_conn.enable_load_extension(True)
+        dbapi_conn.load_extension(library_path)
+        dbapi_conn.enable_load_extension(False)
+        # Spatial metadata is created once per file; WGS84 mode keeps it small and fast.
+        init_spatialite(dbapi_conn, transaction=True, init_mode="WGS84")
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
+        dbapi_conn.execute("PRAGMA busy_timeout = 5000")
