@@ -4,12 +4,14 @@ Both engines go through their spatial index: PostGIS with GiST (`&&`, `<->`), Sp
 through its SpatialIndex virtual table (GeoAlchemy2 does not rewrite queries to use it).
 Distances are ranked in metres in Python (geo.metric), so both engines agree exactly.
 """
+import math
 from dataclasses import dataclass
 
 from shapely import wkb
 from sqlalchemy import text
 
 from geo import metric
+from geo.snapping import nearest_line
 
 Bbox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat (WGS-84)
 
@@ -69,12 +71,8 @@ def _candidates(conn, lon: float, lat: float, bbox: Bbox | None, street_id: int 
 
 
 def _closest(lon: float, lat: float, rows) -> NearestAlley | None:
-    best = None
-    for alley_id, blob in rows:
-        distance, (near_lon, near_lat) = metric.point_line_distance_m(lon, lat, wkb.loads(bytes(blob)))
-        if best is None or distance < best.distance_m:
-            best = NearestAlley(alley_id, distance, near_lon, near_lat)
-    return best
+    snap = nearest_line(lon, lat, ((alley_id, wkb.loads(bytes(blob))) for alley_id, blob in rows), math.inf)
+    return NearestAlley(snap.key, snap.distance_m, snap.lon, snap.lat) if snap else None
 
 
 def nearest_alley(conn, lon: float, lat: float, max_m: float | None = None,

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask, request, session
+from flask_babel import get_locale
 
 from webapp import config as settings
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     compress.init_app(app)
     limiter.init_app(app)
 
