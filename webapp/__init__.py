@@ -1,7 +1,7 @@
 """The Alley Stewards (小巷管家) web app: create_app() builds it; nothing runs at import time."""
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 
 from webapp import config as settings
@@ -14,6 +14,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 def select_locale() -> str:
     """?lang= (remembered in the session), else the browser's preference, else Chinese."""
     languages = ("zh_Hans", "en")
+    if not has_request_context():  # CLI commands speak the default language
+        return languages[0]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -1,4 +1,5 @@
 """Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `demo`."""
+import sys
 from pathlib import Path
 
 import click
@@ -61,7 +62,7 @@ def import_alleys_command(path, crs, include_unnamed, name_field, id_field):
                                               include_unnamed=include_unnamed)
 
         def progress(items):
-            with click.progressbar(items, label="Saving alleys", file=click.get_text_stream("stderr")) as bar:
+            with click.progressbar(items, label="Saving alleys", file=sys.stderr) as bar:
                 yield from bar
 
         summary = import_alleys(segments, skipped, include_unnamed=include_unnamed, progress=progress)

@@ -1,0 +1,1 @@
+"""Readers that turn GeoJSON and OSM files into geo.records dataclasses."""

@@ -1,0 +1,82 @@
+"""The flask commands an admin runs: imports with a summary line, users, demo."""
+import json
+
+from tests.conftest import shared_data
+from webapp.extensions import db
+from webapp.models import Alley, Role, Street, User
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_import_streets_then_alleys_prints_one_summary_line(app):
+    streets = run(app, "geo", "import-streets", str(shared_data("dongcheng/subdistricts_gcj02.geojson")),
+                  "--crs", "gcj02")
+    assert streets.exit_code == 0, streets.output
+    assert "17 streets imported" in streets.output
+    alleys = run(app, "geo", "import-alleys", str(shared_data("dongcheng/roads_gcj02.geojson")), "--crs", "gcj02")
+    assert alleys.exit_code == 0, alleys.output
+    summary = alleys.stdout.strip().splitlines()[-1]
+    assert "17 streets" in summary and "segments imported" in summary and "unnamed" in summary
+
+
+def test_import_with_unnamed_segments_keeps_them(app):
+    run(app, "geo", "import-streets", str(shared_data("dongcheng/subdistricts_gcj02.geojson")), "--crs", "gcj02")
+    result = run(app, "geo", "import-alleys", str(shared_data("dongcheng/roads_gcj02.geojson")),
+                 "--crs", "gcj02", "--include-unnamed")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Alley)) > 9000
+
+
+def test_a_bad_file_gives_a_clear_error_and_imports_nothing(app, tmp_path):
+    bad = tmp_path / "roads.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"seg_id": 41},
+         "geometry": {"type": "LineString", "coordinates": [[116.4, 39.9], [116.41, 39.9]]}}]}))
+    result = run(app, "geo", "import-streets", str(bad), "--crs", "wgs84")
+    assert result.exit_code != 0
+    assert "name" in result.output
+    not_json = tmp_path / "notes.txt"
+    not_json.write_text("this is not GeoJSON")
+    result = run(app, "geo", "import-alleys", str(not_json), "--crs", "wgs84")
+    assert result.exit_code != 0 and "GeoJSON" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Street)) == 0
+
+
+def test_a_crs_that_puts_everything_outside_china_is_refused(app, tmp_path):
+    swapped = tmp_path / "swapped.geojson"
+    swapped.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "错位街道"},
+         "geometry": {"type": "Polygon", "coordinates": [[[39.90, 116.40], [39.90, 116.41], [39.91, 116.41],
+                                                          [39.90, 116.40]]]}}]}))
+    result = run(app, "geo", "import-streets", str(swapped), "--crs", "gcj02")
+    assert result.exit_code != 0
+    assert "China" in result.output and "错位街道" in result.output
+
+
+def test_users_create_grants_a_role_in_a_street(app):
+    run(app, "demo")
+    result = run(app, "users", "create", "--display-name", "王街巷长", "--phone", "138 0013 8000",
+                 "--role", "chief", "--street", "演示街道（示例数据）", "--password", "long-enough-1")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).where(User.phone == "13800138000"))
+    assert user.has_role(Role.CHIEF) and user.check_password("long-enough-1")
+
+
+def test_users_create_refuses_unknown_streets_and_bad_phones(app):
+    result = run(app, "users", "create", "--display-name", "x", "--username", "someone", "--role", "chief",
+                 "--street", "没有这个街道", "--password", "long-enough-1")
+    assert result.exit_code != 0 and "没有这个街道" in result.output
+    result = run(app, "users", "create", "--display-name", "x", "--phone", "12345", "--password", "long-enough-1")
+    assert result.exit_code != 0
+
+
+def test_demo_is_marked_and_can_run_twice(app):
+    assert run(app, "demo").exit_code == 0
+    assert run(app, "demo").exit_code == 0
+    street = db.session.scalar(db.select(Street).where(Street.is_demo.is_(True)))
+    assert "示例" in street.name
+    users = db.session.scalars(db.select(User)).all()
+    assert {g.role for u in users for g in u.grants} == set(Role)
+    assert all(u.is_demo for u in users)
