@@ -25,3 +25,14 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def include_in_migrations(obj, name, obj_type, reflected, compare_to) -> bool:
+    """Alembic filter: our tables only, with GeoAlchemy2's handling of spatial columns and indexes."""
+    from geoalchemy2 import alembic_helpers
+
+    # Tables in the database but not in our models belong to SpatiaLite or PostGIS
+    # (spatial_ref_sys, SpatialIndex, KNN, ...): never ours to drop.
+    if obj_type == "table" and reflected and compare_to is None:
+        return False
+    return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)

@@ -6,6 +6,8 @@ from alembic import context
 from flask import current_app
 from geoalchemy2 import alembic_helpers
 
+from webapp.extensions import include_in_migrations
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -13,18 +15,10 @@ logger = logging.getLogger("alembic.env")
 target_db = current_app.extensions["migrate"].db
 
 
-def include_object(obj, name, obj_type, reflected, compare_to):
-    # Tables in the database but not in our models belong to SpatiaLite or PostGIS
-    # (spatial_ref_sys, SpatialIndex, KNN, ...): never ours to drop.
-    if obj_type == "table" and reflected and compare_to is None:
-        return False
-    return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
-
-
 def _configure_args(**extra):
     args = dict(current_app.extensions["migrate"].configure_args)
     # GeoAlchemy2 renders spatial columns/indexes and hides SpatiaLite's own bookkeeping tables.
-    args.update(include_object=include_object, render_item=alembic_helpers.render_item)
+    args.update(include_object=include_in_migrations, render_item=alembic_helpers.render_item)
     args.update(extra)
     return args
 
