@@ -41,12 +41,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d webapp/translations
+	$(BIN)/pybabel compile --statistics -d webapp/translations
 
 # Re-extract the user-facing text after changing it, then translate the new entries.
 update-translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -q -i webapp/translations/messages.pot -d webapp/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
+from flask_babel import refresh as refresh_babel
 
 from webapp import config as settings
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -40,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    # Flask-Babel caches the locale on `g`, which outlives a request run inside an outer app
+    # context (tests, scripts): choose it afresh for every request.
+    app.before_request(refresh_babel)
     compress.init_app(app)
     limiter.init_app(app)
 

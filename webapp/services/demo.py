@@ -11,7 +11,7 @@ from webapp.services.places import WGS84, import_streets
 
 DEMO_STREET = "演示街道（示例数据）"
 DEMO_PASSWORD = "demo-password"
-DEMO_SOURCE = "Demo data made up for this app; not a real place"
+DEMO_SOURCE = "演示数据，虚构地点 (demo data, not a real place)"
 
 # A made-up grid of hutongs west of Shichahai, far from the Dongcheng test data.
 _ORIGIN_LON, _ORIGIN_LAT = 116.3700, 39.9420

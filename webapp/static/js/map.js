@@ -34,7 +34,11 @@
   const picker = document.querySelector('[data-autosubmit]');
   if (picker) picker.addEventListener('change', () => picker.form.submit());
 
-  const map = L.map('map', { zoomControl: false, minZoom: 5, maxZoom: 19, zoomSnap: 0.25 });
+  const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const map = L.map('map', {
+    zoomControl: false, minZoom: 5, maxZoom: 19, zoomSnap: 0.25,
+    zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm,
+  });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   L.control.zoom({ position: 'topright', zoomInTitle: ui.zoomIn, zoomOutTitle: ui.zoomOut }).addTo(map);
   if (config.tileUrl) {
@@ -69,48 +73,60 @@
     return `${Math.round(m).toLocaleString(lang)} ${text.metres}`;
   }
 
-  // The point halfway along a line, in map coordinates (distances on a local flat approximation).
-  function midpoint(latlngs) {
+  // Where a name may sit on a line: its middle first, then further along (map coordinates,
+  // distances on a local flat approximation). Returns the part's length too.
+  const LABEL_SPOTS = [0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95];
+  function labelSpots(latlngs) {
     const k = Math.cos(latlngs[0].lat * Math.PI / 180);
-    const seg = (a, b) => Math.hypot((b.lng - a.lng) * k, b.lat - a.lat);
-    let total = 0;
-    for (let i = 1; i < latlngs.length; i += 1) total += seg(latlngs[i - 1], latlngs[i]);
-    let left = total / 2;
-    for (let i = 1; i < latlngs.length; i += 1) {
-      const d = seg(latlngs[i - 1], latlngs[i]);
-      if (d >= left && d > 0) {
-        const t = left / d;
-        const a = latlngs[i - 1];
-        const b = latlngs[i];
-        return { latlng: L.latLng(a.lat + (b.lat - a.lat) * t, a.lng + (b.lng - a.lng) * t), length: total };
+    const steps = latlngs.slice(1).map((b, i) => Math.hypot((b.lng - latlngs[i].lng) * k, b.lat - latlngs[i].lat));
+    const total = steps.reduce((sum, d) => sum + d, 0);
+    const spots = LABEL_SPOTS.map((t) => {
+      let left = total * t;
+      for (let i = 0; i < steps.length; i += 1) {
+        if (steps[i] >= left && steps[i] > 0) {
+          const a = latlngs[i];
+          const b = latlngs[i + 1];
+          const f = left / steps[i];
+          return L.latLng(a.lat + (b.lat - a.lat) * f, a.lng + (b.lng - a.lng) * f);
+        }
+        left -= steps[i];
       }
-      left -= d;
-    }
-    return { latlng: latlngs[0], length: total };
+      return latlngs[0];
+    });
+    return { spots, length: total };
   }
 
-  // Show as many names as fit without overlapping: the selected alley first, then the longest.
+  // Show as many names as fit without overlapping: the selected alley first, then the longest;
+  // each name takes the first of its spots that is on screen and free.
   function placeLabels() {
     const size = map.getSize();
-    const placed = [];
+    const origin = map.getContainer().getBoundingClientRect();
+    const placed = Array.from(map.getContainer().querySelectorAll('.leaflet-control'), (el) => {
+      const r = el.getBoundingClientRect(); // names never hide under the map's buttons
+      return [r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top];
+    });
     const order = selected ? [selected].concat(alleys.filter((a) => a !== selected)) : alleys;
     order.forEach((alley) => {
       const el = alley.label.getElement();
       if (!el) return;
-      if (!alley.box) alley.box = { w: el.offsetWidth, h: el.offsetHeight };
-      const p = map.latLngToContainerPoint(alley.anchor);
-      const b = [p.x - alley.box.w / 2 - LABEL_GAP, p.y - alley.box.h / 2 - LABEL_GAP,
-        p.x + alley.box.w / 2 + LABEL_GAP, p.y + alley.box.h / 2 + LABEL_GAP];
-      const inView = b[0] >= 0 && b[1] >= 0 && b[2] <= size.x && b[3] <= size.y;
-      const free = !placed.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
-      const show = alley === selected || (inView && free);
-      el.classList.toggle('is-hidden', !show);
-      if (show) placed.push(b);
+      if (!alley.box) alley.box = { w: el.offsetWidth / 2 + LABEL_GAP, h: el.offsetHeight / 2 + LABEL_GAP };
+      const boxes = alley.spots.map((spot) => {
+        const p = map.latLngToContainerPoint(spot);
+        return [p.x - alley.box.w, p.y - alley.box.h, p.x + alley.box.w, p.y + alley.box.h];
+      });
+      const inView = (b) => b[0] >= 0 && b[1] >= 0 && b[2] <= size.x && b[3] <= size.y;
+      const free = (b) => !placed.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+      let i = boxes.findIndex((b) => inView(b) && free(b));
+      if (i < 0 && alley === selected) i = Math.max(0, boxes.findIndex(inView));
+      el.classList.toggle('is-hidden', i < 0);
+      if (i < 0) return;
+      placed.push(boxes[i]);
+      if (!alley.label.getLatLng().equals(alley.spots[i])) alley.label.setLatLng(alley.spots[i]);
     });
   }
   map.on('zoomend moveend resize', placeLabels);
   document.addEventListener('alleys:textsize', () => {
-    alleys.forEach((a) => { a.box = null; });
+    alleys.forEach((a) => { a.box = null; a.label.update(); });
     map.invalidateSize();
     placeLabels();
   });
@@ -133,13 +149,13 @@
         .map((part) => part.map((c) => toMap(c[0], c[1])));
       const line = L.polyline(parts, Object.assign({ className: 'alley-line', interactive: false }, LINE)).addTo(map);
       const hit = L.polyline(parts, { className: 'alley-hit', weight: 26, opacity: 0 }).addTo(map);
-      const mids = parts.filter((p) => p.length > 1).map(midpoint);
-      const anchor = mids.reduce((best, m) => (m.length > best.length ? m : best), mids[0]).latlng;
+      const longest = parts.filter((p) => p.length > 1).map(labelSpots)
+        .reduce((best, m) => (m.length > best.length ? m : best));
       const name = document.createElement('span');
       name.textContent = f.properties.name;
       const label = L.tooltip({ permanent: true, direction: 'center', className: 'alley-label', opacity: 1, interactive: true })
-        .setLatLng(anchor).setContent(name).addTo(map);
-      const alley = { id: f.id, props: f.properties, line, hit, label, anchor, bounds: line.getBounds(), box: null };
+        .setLatLng(longest.spots[0]).setContent(name).addTo(map);
+      const alley = { id: f.id, props: f.properties, line, hit, label, spots: longest.spots, bounds: line.getBounds(), box: null };
       hit.on('click', () => select(alley, false));
       label.getElement().addEventListener('click', () => select(alley, false));
       return alley;
@@ -179,6 +195,8 @@
       selected.line.setStyle(LINE);
       selected.button.setAttribute('aria-pressed', 'false');
       selected.label.getElement().classList.remove('is-selected');
+      selected.box = null;
+      selected.label.update();
     }
     selected = alley;
     if (!alley) {
@@ -189,6 +207,8 @@
     alley.line.setStyle(SELECTED).bringToFront();
     alley.button.setAttribute('aria-pressed', 'true');
     alley.label.getElement().classList.add('is-selected');
+    alley.box = null;
+    alley.label.update(); // the bigger name is re-centred on its spot
     info.querySelector('[data-info-name]').textContent = alley.props.name;
     info.querySelector('[data-info-length]').textContent = formatLength(alley.props.length_m);
     const source = info.querySelector('[data-info-source]');
