@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.json.ensure_ascii = False  # Chinese names as text: smaller and readable
     # Flask-Babel caches the locale on `g`, which outlives a request run inside an outer app
     # context (tests, scripts): choose it afresh for every request.
     app.before_request(refresh_babel)
