@@ -39,16 +39,18 @@ def _spatialite_index(table: str, frame: str) -> str:
 
 
 def alleys_in_bbox(conn, bbox: Bbox, street_id: int | None = None, decimals: int = 6):
-    """Rows (id, name, street_id, length_m, geojson) of alleys whose extent meets the bbox."""
+    """Rows (id, name, street_id, length_m, steward_count, geojson) of alleys whose extent meets the bbox."""
     params = dict(zip(("minx", "miny", "maxx", "maxy"), bbox), decimals=decimals, street_id=street_id)
     street_filter = "AND street_id = :street_id" if street_id is not None else ""
     if dialect_of(conn) == "postgresql":
-        sql = f"""SELECT id, name, street_id, length_m, ST_AsGeoJSON(geom, :decimals) FROM alleys
+        sql = f"""SELECT id, name, street_id, length_m, steward_count, ST_AsGeoJSON(geom, :decimals)
+                  FROM alleys
                   WHERE geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326) {street_filter}
                   ORDER BY id"""
     else:
         frame = _spatialite_index("alleys", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)")
-        sql = f"""SELECT id, name, street_id, length_m, AsGeoJSON(geom, :decimals) FROM alleys
+        sql = f"""SELECT id, name, street_id, length_m, steward_count, AsGeoJSON(geom, :decimals)
+                  FROM alleys
                   WHERE id IN ({frame}) {street_filter} ORDER BY id"""
     return conn.execute(text(sql), params).all()
 
@@ -143,3 +145,15 @@ def geometry_geojson(conn, table: str, row_id: int, decimals: int = 6) -> str | 
     as_geojson = "ST_AsGeoJSON" if dialect_of(conn) == "postgresql" else "AsGeoJSON"
     sql = f"SELECT {as_geojson}(geom, :decimals) FROM {table} WHERE id = :id"
     return conn.execute(text(sql), {"id": row_id, "decimals": decimals}).scalar()
+
+
+def alley_extents(conn, alley_ids: list[int]) -> dict[int, list[float]]:
+    """Bounding boxes [minLon, minLat, maxLon, maxLat] of the given alleys."""
+    if not alley_ids:
+        return {}
+    if dialect_of(conn) == "postgresql":
+        sql = "SELECT id, ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM alleys"
+    else:
+        sql = "SELECT id, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM alleys"
+    ids = ",".join(str(int(i)) for i in alley_ids)
+    return {row[0]: [round(v, 6) for v in row[1:]] for row in conn.execute(text(f"{sql} WHERE id IN ({ids})"))}

@@ -39,4 +39,13 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "SNAP_RADIUS_M": float(env("SNAP_RADIUS_M", "60")),
+        # Volunteers: a steward holds at most N alleys; an alley has a 管家团 of at most M.
+        "CLAIMS_PER_VOLUNTEER": int(env("CLAIMS_PER_VOLUNTEER", "3")),
+        "STEWARDS_PER_ALLEY": int(env("STEWARDS_PER_ALLEY", "5")),
+        "INVITATION_DAYS": int(env("INVITATION_DAYS", "14")),
+        # A patrol covers its alley when this share of the alley lies within the buffer of the track.
+        "PATROL_COVERAGE_SHARE": float(env("PATROL_COVERAGE_SHARE", "0.6")),
+        "PATROL_COVERAGE_BUFFER_M": float(env("PATROL_COVERAGE_BUFFER_M", "30")),
+        "PATROL_MAX_SPEED_MS": float(env("PATROL_MAX_SPEED_MS", "12")),  # faster than a bicycle: a bad fix
+        "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
     }

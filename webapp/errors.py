@@ -23,6 +23,12 @@ class BadRequest(DomainError):
     message = _l("The request is not valid.")
 
 
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    http_status = 401
+    message = _l("Please sign in first.")
+
+
 class NotFound(DomainError):
     code = "not_found"
     http_status = 404
@@ -59,6 +65,7 @@ def _render(status: int, code: str, message: str, details: dict | None = None):
 
 _HTTP_MESSAGES = {
     400: _l("The request is not valid."),
+    401: _l("Please sign in first."),
     403: _l("You are not allowed to do that."),
     404: _l("This page does not exist."),
     405: _l("This action is not allowed here."),
@@ -82,3 +89,23 @@ def register_error_handlers(app):
     def unexpected_error(err: Exception):
         app.logger.exception("unhandled error")
         return _render(500, "internal_error", _HTTP_MESSAGES[500])
+
+
+class AlleyFull(Conflict):
+    code = "alley_full"
+    message = _l("This alley already has its full team of stewards.")
+
+
+class ClaimLimitReached(Conflict):
+    code = "claim_limit"
+    message = _l("You already look after as many alleys as a volunteer may. Leave one first.")
+
+
+class AlreadyClaimed(Conflict):
+    code = "already_claimed"
+    message = _l("You already look after this alley.")
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+    message = _l("This request was already sent with different content.")

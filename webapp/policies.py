@@ -1,6 +1,50 @@
-"""Who may do what: one can_<verb>_<noun>(user, obj=None) -> bool per action, used by every route."""
+"""Who may do what: one can_<verb>_<noun>(user, ...) -> bool per action, used by every route."""
+from webapp.models import Role
+
+VOLUNTEER = (Role.STEWARD, Role.OLD_NEIGHBOUR)
+# Roles an organizer may hand out through an invitation (admins are made on the command line).
+INVITABLE = (Role.STEWARD, Role.OLD_NEIGHBOUR, Role.CHIEF, Role.OFFICER, Role.ORGANIZER, Role.RESIDENT)
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _has(user, roles, street_id) -> bool:
+    return _signed_in(user) and any(user.has_role(role, street_id) for role in roles)
+
+
+def is_admin(user) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
 
 
 def can_view_map(user, street=None) -> bool:
     # Street boundaries and alley centrelines are public information: anyone may see the map.
     return True
+
+
+def can_view_account(user) -> bool:
+    return _signed_in(user)
+
+
+def can_change_password(user) -> bool:
+    return _signed_in(user)
+
+
+def can_claim_alley(user, alley) -> bool:
+    """Stewards and Old Neighbours claim alleys of their own street."""
+    return _has(user, VOLUNTEER, alley.street_id)
+
+
+def can_leave_alley(user, claim) -> bool:
+    return _signed_in(user) and (claim.user_id == user.id or _has(user, (Role.ORGANIZER,), claim.alley.street_id)
+                                 or is_admin(user))
+
+
+def can_record_patrol(user, alley, holds_claim: bool) -> bool:
+    """A patrol starts from an alley the volunteer has claimed."""
+    return _has(user, VOLUNTEER, alley.street_id) and holds_claim
+
+
+def can_create_invitation(user, street_id: int, role: Role) -> bool:
+    return role in INVITABLE and (_has(user, (Role.ORGANIZER,), street_id) or is_admin(user))

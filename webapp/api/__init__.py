@@ -1,6 +1,6 @@
-"""The JSON API, /api/v1: streets and alleys as GeoJSON (WGS-84)."""
+"""The JSON API, /api/v1: streets and alleys as GeoJSON (WGS-84), claims, patrols, accounts."""
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from webapp.api import routes  # noqa: E402,F401
+from webapp.api import routes, volunteers  # noqa: E402,F401

@@ -9,7 +9,7 @@ from flask_login import current_user
 from webapp.api import bp
 from webapp.errors import BadRequest, Forbidden
 from webapp.policies import can_view_map
-from webapp.services import places
+from webapp.services import claims, places
 
 GEOJSON = "application/geo+json"
 
@@ -52,10 +52,12 @@ def streets():
 def alleys():
     _require_map_access()
     query = AlleyQuery.parse(request.args)
-    return Response(places.alley_features(query.bbox, query.street_id), mimetype=GEOJSON)
+    mine = claims.claimed_alley_ids(current_user)
+    return Response(places.alley_features(query.bbox, query.street_id, mine), mimetype=GEOJSON)
 
 
 @bp.get("/alleys/<int:alley_id>")
 def alley(alley_id: int):
     _require_map_access()
-    return Response(places.alley_feature(alley_id), mimetype=GEOJSON)
+    extra = claims.alley_for_volunteer(places.get_alley(alley_id), current_user)
+    return Response(places.alley_feature(alley_id, extra), mimetype=GEOJSON)

@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     username: Mapped[str | None] = mapped_column(db.String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(db.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Open claims, kept by conditional updates so the limit holds under concurrent requests.
+    open_claims: Mapped[int] = mapped_column(default=0, server_default="0")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
@@ -96,5 +98,27 @@ class RoleGrant(db.Model):
     granted_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
     user = relationship("User", back_populates="grants")
+    street = relationship("Street")
+    department = relationship("Department")
+
+
+class Invitation(db.Model):
+    """An organizer's invitation: a code (or link) that grants a role in a street on registration."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(db.String(32), unique=True)
+    role: Mapped[Role] = mapped_column(
+        db.Enum(Role, name="role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True))
+    max_uses: Mapped[int] = mapped_column(default=1)
+    uses: Mapped[int] = mapped_column(default=0, server_default="0")
+
     street = relationship("Street")
     department = relationship("Department")

@@ -57,6 +57,8 @@ class Alley(db.Model):
     length_m: Mapped[float]
     source_segment_ids: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(db.String(300), default="")
+    # Open claims (stewards), kept by conditional updates so the limit holds under concurrency.
+    steward_count: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     street = relationship("Street", back_populates="alleys")

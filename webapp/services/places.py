@@ -128,23 +128,42 @@ def list_streets() -> list[dict]:
     ]
 
 
-def alley_features(bbox, street_id: int | None = None) -> str:
+def claim_state(alley_id: int, steward_count: int, mine: set[int]) -> str:
+    """How an alley looks to one user: "mine", "others" (claimed by someone else) or "unclaimed"."""
+    if alley_id in mine:
+        return "mine"
+    return "others" if steward_count else "unclaimed"
+
+
+def alley_features(bbox, street_id: int | None = None, mine: set[int] = frozenset()) -> str:
     """A GeoJSON FeatureCollection (text, 6 decimals) of the alleys meeting the bbox."""
     rows = queries.alleys_in_bbox(db.session, bbox, street_id=street_id)
-    features = ",".join(_feature_json(alley_id, {"name": name, "street_id": sid, "length_m": round(length, 1)}, gj)
-                        for alley_id, name, sid, length, gj in rows)
+    features = ",".join(
+        _feature_json(alley_id, {"name": name, "street_id": sid, "length_m": round(length, 1),
+                                 "steward_count": stewards, "claim": claim_state(alley_id, stewards, mine)}, gj)
+        for alley_id, name, sid, length, stewards, gj in rows)
     return '{"type":"FeatureCollection","features":[' + features + "]}"
 
 
-def alley_feature(alley_id: int) -> str:
-    """One alley as a GeoJSON Feature with its details."""
+def alley_extents(alley_ids: list[int]) -> dict[int, list[float]]:
+    return queries.alley_extents(db.session, alley_ids)
+
+
+def get_alley(alley_id: int) -> Alley:
     alley = db.session.get(Alley, alley_id)
     if alley is None:
         raise NotFound(_l("No such alley."))
+    return alley
+
+
+def alley_feature(alley_id: int, extra: dict | None = None) -> str:
+    """One alley as a GeoJSON Feature with its details (plus `extra` properties)."""
+    alley = get_alley(alley_id)
     geometry = queries.geometry_geojson(db.session, "alleys", alley_id)
     return _feature_json(alley.id, {
         "name": alley.name, "street_id": alley.street_id, "street": alley.street.name,
         "length_m": alley.length_m, "segments": len(alley.source_segment_ids or []), "source": alley.source,
+        "steward_count": alley.steward_count, **(extra or {}),
     }, geometry)
 
 

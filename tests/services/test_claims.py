@@ -1,0 +1,147 @@
+"""Claim rules: N alleys per volunteer, M stewards per alley, held under concurrency; history kept."""
+import threading
+
+import pytest
+
+from tests.conftest import test_config
+from tests.factories import alleys_of, demo_street, make_user, other_street
+from webapp import create_app
+from webapp.errors import AlleyFull, AlreadyClaimed, ClaimLimitReached, Forbidden, NotFound
+from webapp.extensions import db
+from webapp.models import Alley, Claim, Role, User
+from webapp.services.claims import claim_alley, leave_alley, my_alleys
+
+
+def test_a_steward_claims_an_alley(app):
+    steward = make_user(Role.STEWARD)
+    alley = alleys_of(demo_street())[0]
+    claim = claim_alley(steward, alley.id)
+    assert claim.is_open and claim.alley_id == alley.id
+    assert db.session.get(Alley, alley.id).steward_count == 1
+    assert [c.alley_id for c in my_alleys(steward)] == [alley.id]
+
+
+def test_old_neighbours_claim_too_but_residents_and_chiefs_do_not(app):
+    alley = alleys_of(demo_street())[0]
+    claim_alley(make_user(Role.OLD_NEIGHBOUR), alley.id)
+    for role in (Role.RESIDENT, Role.CHIEF, Role.ORGANIZER):
+        with pytest.raises(Forbidden):
+            claim_alley(make_user(role), alley.id)
+
+
+def test_alleys_of_another_street_cannot_be_claimed(app):
+    steward = make_user(Role.STEWARD, street=other_street())
+    with pytest.raises(Forbidden):
+        claim_alley(steward, alleys_of(demo_street())[0].id)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Claim)) == 0
+
+
+def test_a_volunteer_holds_at_most_n_alleys(app):
+    app.config["CLAIMS_PER_VOLUNTEER"] = 3
+    steward = make_user()
+    alleys = alleys_of(demo_street())
+    for alley in alleys[:3]:
+        claim_alley(steward, alley.id)
+    with pytest.raises(ClaimLimitReached) as err:
+        claim_alley(steward, alleys[3].id)
+    assert err.value.http_status == 409
+    assert db.session.get(Alley, alleys[3].id).steward_count == 0  # nothing half-done
+    assert db.session.get(User, steward.id).open_claims == 3
+
+
+def test_an_alley_has_at_most_m_stewards(app):
+    app.config["STEWARDS_PER_ALLEY"] = 2
+    alley = alleys_of(demo_street())[0]
+    claim_alley(make_user(), alley.id)
+    claim_alley(make_user(), alley.id)
+    third = make_user()
+    with pytest.raises(AlleyFull):
+        claim_alley(third, alley.id)
+    assert db.session.get(User, third.id).open_claims == 0
+
+
+def test_claiming_twice_is_refused(app):
+    steward = make_user()
+    alley = alleys_of(demo_street())[0]
+    claim_alley(steward, alley.id)
+    with pytest.raises(AlreadyClaimed):
+        claim_alley(steward, alley.id)
+
+
+def test_leaving_frees_the_place_and_keeps_the_history(app):
+    steward = make_user()
+    alley = alleys_of(demo_street())[0]
+    claim_alley(steward, alley.id)
+    leave_alley(steward, alley.id)
+    claim_alley(steward, alley.id)  # and back again
+    history = db.session.scalars(db.select(Claim).where(Claim.alley_id == alley.id).order_by(Claim.id)).all()
+    assert len(history) == 2 and history[0].left_at is not None and history[1].left_at is None
+    assert db.session.get(Alley, alley.id).steward_count == 1
+    with pytest.raises(NotFound):
+        leave_alley(make_user(), alley.id)
+
+
+def test_two_volunteers_racing_for_the_last_place_give_one_winner(app, database_url):
+    """Two requests, two connections, released together by a barrier: exactly one gets the place."""
+    app.config["STEWARDS_PER_ALLEY"] = 1
+    alley_id = alleys_of(demo_street())[0].id
+    racers = [make_user().id, make_user().id]
+    db.session.remove()
+    barrier = threading.Barrier(len(racers))
+    outcomes = []
+
+    def race(user_id):
+        racer_app = create_app(test_config(database_url) | {"STEWARDS_PER_ALLEY": 1})
+        with racer_app.app_context():
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                claim_alley(user, alley_id)
+                outcomes.append("won")
+            except AlleyFull as err:
+                outcomes.append(err.http_status)
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=race, args=(uid,)) for uid in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes, key=str) == [409, "won"]
+    assert db.session.get(Alley, alley_id).steward_count == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(Claim)) == 1
+
+
+def test_one_volunteer_racing_for_two_alleys_at_the_limit_gets_one(app, database_url):
+    steward = make_user()
+    alleys = alleys_of(demo_street())
+    claim_alley(steward, alleys[0].id)
+    claim_alley(steward, alleys[1].id)
+    user_id, targets = steward.id, [alleys[2].id, alleys[3].id]
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def race(alley_id):
+        racer_app = create_app(test_config(database_url))
+        with racer_app.app_context():
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                claim_alley(user, alley_id)
+                outcomes.append("won")
+            except ClaimLimitReached as err:
+                outcomes.append(err.code)
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=race, args=(a,)) for a in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["claim_limit", "won"]
+    assert db.session.get(User, user_id).open_claims == 3

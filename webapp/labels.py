@@ -1,0 +1,33 @@
+"""Translated labels for codes stored in the database (roles, checklist items), in one place."""
+from flask_babel import lazy_gettext as _l
+
+from webapp.models import Role
+
+ROLE_LABELS = {
+    Role.RESIDENT: _l("Resident"),
+    Role.STEWARD: _l("Alley Steward"),
+    Role.OLD_NEIGHBOUR: _l("Old Neighbour"),
+    Role.CHIEF: _l("Street and Alley Chief"),
+    Role.OFFICER: _l("Department officer"),
+    Role.ORGANIZER: _l("Volunteer organizer"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    return str(ROLE_LABELS[Role(role)])
+
+
+# The 十无 items a patrol checks (codes in webapp.models.patrols.CHECKLIST_ITEMS).
+CHECKLIST_LABELS = {
+    "illegal_structures": _l("No illegal structures"),
+    "wall_openings": _l("No openings knocked into walls"),
+    "illegal_parking": _l("No illegal parking"),
+    "lane_occupation": _l("No occupation of the lane"),
+    "overhead_cables": _l("No tangled overhead cables"),
+    "damaged_facades": _l("No damaged facades"),
+    "illegal_signboards": _l("No illegal signboards"),
+    "damaged_roads": _l("No damaged road surface"),
+    "illegal_trading": _l("No illegal street trading"),
+    "piled_goods": _l("No goods piled in the lane"),
+}
