@@ -9,6 +9,7 @@ import pytest
 os.environ.setdefault("ALLEYS_INSTANCE_DIR", tempfile.mkdtemp(prefix="alleys-test-instance-"))
 
 import flask_migrate  # noqa: E402
+from flask import g, request_started  # noqa: E402
 
 from tests.support.postgis_cluster import PostgisCluster, PostgisUnavailable  # noqa: E402
 from webapp import create_app  # noqa: E402
@@ -60,6 +61,15 @@ def new_database(request, backend: str, name: str) -> str:
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request):
     return new_database(request, request.param, "alleys_test")
+
+
+def _fresh_g_per_request(sender, **extra):
+    # Tests hold an app context open around their requests, so every request would share one `g`
+    # (Flask-Login's user, Flask-Babel's locale). In production each request gets its own.
+    g.__dict__.clear()
+
+
+request_started.connect(_fresh_g_per_request)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
-from flask_babel import refresh as refresh_babel
 
 from webapp import config as settings
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -38,13 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
         attach_spatialite(db.engine, app.config["SPATIALITE_LIBRARY_PATH"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.json.ensure_ascii = False  # Chinese names as text: smaller and readable
-    # Flask-Babel caches the locale on `g`, which outlives a request run inside an outer app
-    # context (tests, scripts): choose it afresh for every request.
-    app.before_request(refresh_babel)
     compress.init_app(app)
     limiter.init_app(app)
 
@@ -56,10 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
         return db.session.get(User, int(user_id))
 
     from webapp.api import bp as api_bp
+    from webapp.auth import bp as auth_bp
+    from webapp.auth import unauthorized
     from webapp.map import bp as map_bp
     from webapp.vendor import bp as vendor_bp
 
+    login_manager.unauthorized_handler(unauthorized)
     app.register_blueprint(map_bp)
+    app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(vendor_bp, url_prefix="/static/vendor")
 

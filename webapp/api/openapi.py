@@ -1,0 +1,106 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json (a test keeps it complete)."""
+from flask import jsonify
+
+from webapp.api import bp
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _geojson(description: str) -> dict:
+    return {"description": description, "content": {"application/geo+json": {"schema": {"type": "object"}}}}
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = {status: _json(ERROR, text) for status, text in (
+    ("400", "Invalid input"), ("401", "Not signed in"), ("403", "Not allowed"), ("404", "Not found"),
+    ("409", "Conflicts with the current state"))}
+
+
+def _errors(*statuses: str) -> dict:
+    return {s: ERRORS[s] for s in statuses}
+
+
+ALLEY_ID = [{"name": "alley_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+PATHS = {
+    "/api/v1/streets": {"get": {"summary": "Streets with their extent and number of alleys",
+                                "responses": {"200": _json({"type": "object"})}}},
+    "/api/v1/alleys": {"get": {
+        "summary": "Alleys meeting a bbox, as GeoJSON (WGS-84), with claim state for the signed-in user",
+        "parameters": [
+            {"name": "bbox", "in": "query", "required": True, "schema": {"type": "string"},
+             "description": "minLon,minLat,maxLon,maxLat"},
+            {"name": "street", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"200": _geojson("FeatureCollection"), **_errors("400")}}},
+    "/api/v1/alleys/{alley_id}": {"get": {
+        "summary": "One alley with its stewards, last patrol and what the user may do",
+        "parameters": ALLEY_ID, "responses": {"200": _geojson("Feature"), **_errors("404")}}},
+    "/api/v1/alleys/{alley_id}/claim": {
+        "post": {"summary": "Claim the alley (join its team of stewards)", "parameters": ALLEY_ID,
+                 "responses": {"201": _json({"type": "object"}, "Claimed"),
+                               **_errors("401", "403", "404", "409")}},
+        "delete": {"summary": "Leave the alley (the claim stays as history)", "parameters": ALLEY_ID,
+                   "responses": {"200": _json({"type": "object"}, "Left"), **_errors("401", "404")}}},
+    "/api/v1/me": {"get": {"summary": "The signed-in user, roles and claim limit",
+                           "responses": {"200": _json({"type": "object"}), **_errors("401")}}},
+    "/api/v1/me/alleys": {"get": {"summary": "Alleys the signed-in volunteer looks after",
+                                  "responses": {"200": _json({"type": "object"}), **_errors("401")}}},
+    "/api/v1/invitations": {"post": {
+        "summary": "Create an invitation granting a role in a street (organizers)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["role", "street_id"],
+            "properties": {"role": {"type": "string"}, "street_id": {"type": "integer"},
+                           "department_id": {"type": "integer"}, "days": {"type": "integer"},
+                           "max_uses": {"type": "integer"}}}}}},
+        "responses": {"201": _json({"type": "object"}, "Created"), **_errors("400", "401", "403")}}},
+    "/api/v1/patrols/checklist": {"get": {"summary": "The 十无 checklist items with translated labels",
+                                          "responses": {"200": _json({"type": "object"})}}},
+    "/api/v1/patrols": {"post": {
+        "summary": "Record a finished patrol; idempotent on client_id",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/PatrolInput"}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Patrol"}, "Recorded"),
+                      "200": _json({"$ref": "#/components/schemas/Patrol"}, "Already recorded (replay)"),
+                      **_errors("400", "401", "403", "404", "409")}}},
+    "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json({"type": "object"})}}},
+}
+
+SCHEMAS = {
+    "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": {"type": "string"}, "message": {"type": "string", "description": "In the user's language"},
+        "details": {"type": "object"}}}}},
+    "PatrolInput": {"type": "object", "required": ["client_id", "alley_id", "started_at", "finished_at", "fixes"],
+                    "properties": {
+                        "client_id": {"type": "string", "format": "uuid"}, "alley_id": {"type": "integer"},
+                        "started_at": {"type": "string", "format": "date-time"},
+                        "finished_at": {"type": "string", "format": "date-time"},
+                        "fixes": {"type": "array", "items": {"type": "object", "required": ["lon", "lat", "t"],
+                                                             "properties": {
+                                                                 "lon": {"type": "number"}, "lat": {"type": "number"},
+                                                                 "t": {"type": "integer",
+                                                                       "description": "epoch milliseconds"},
+                                                                 "accuracy": {"type": "number"}}}},
+                        "checklist": {"type": "object", "additionalProperties": {"enum": ["ok", "problem"]}},
+                        "problems": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "Patrol": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "client_id": {"type": "string"}, "alley_id": {"type": "integer"},
+        "covered": {"type": "boolean"}, "coverage_ratio": {"type": "number"}, "distance_m": {"type": "number"},
+        "duration_s": {"type": "integer"}, "hours": {"type": "number"}, "fix_count": {"type": "integer"}}},
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "小巷管家 Alley Stewards API", "version": "1",
+                 "description": "Session cookie authentication; JSON writes send the X-CSRFToken header."},
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
