@@ -1,5 +1,6 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import foundation
+from bench import foundation, volunteers_http
 
 if __name__ == "__main__":
     foundation.main()
+    volunteers_http.main()
