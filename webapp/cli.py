@@ -1,4 +1,4 @@
-"""Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `demo`."""
+"""Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`."""
 import sys
 from pathlib import Path
 
@@ -90,6 +90,35 @@ def create_user_command(display_name, username, phone, role, street_name, depart
         _fail(err)
     click.echo(f"created user {user.id} ({user.username or user.phone}) as {role}"
                + (f" in {street_name}" if street_name else ""))
+
+
+@users_cli.command("invite")
+@click.option("--street", "street_name", required=True, help="The street the role applies to.")
+@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.ADMIN]), required=True)
+@click.option("--department", "department_name", help="For a department officer: e.g. 城管执法.")
+@click.option("--days", type=int, help="Days the invitation stays valid (default: INVITATION_DAYS).")
+@click.option("--max-uses", type=int, default=1, show_default=True, help="How many people may use it.")
+def invite_command(street_name, role, department_name, days, max_uses):
+    """Create an invitation code (to print or send) that grants a role in a street on registration."""
+    from flask import current_app, url_for
+
+    from webapp.services import accounts
+
+    try:
+        department_id = accounts.department_id_by_name(department_name) if department_name else None
+        invitation = accounts.create_invitation(None, accounts.street_id_by_name(street_name), Role(role),
+                                                department_id, days, max_uses)
+    except DomainError as err:
+        _fail(err)
+    # Without SERVER_NAME the command cannot know the site's address: print the path to append to it.
+    if current_app.config.get("SERVER_NAME"):
+        with current_app.test_request_context():
+            link = url_for("auth.invite", code=invitation.code, _external=True)
+    else:
+        link = f"/invite/{invitation.code}"
+    click.echo(f"code: {invitation.code}")
+    click.echo(f"url: {link}")
+    click.echo(f"valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC, {invitation.max_uses} use(s)")
 
 
 @click.command("demo")

@@ -1,0 +1,22 @@
+"""Accounts pages: sign in and out, register (with an invitation), change the password."""
+from flask import Blueprint, redirect, request, url_for
+
+from webapp.errors import Unauthorized
+from webapp.labels import role_label
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.app_context_processor
+def role_labels():
+    return {"role_label": role_label}
+
+
+def unauthorized():
+    """Flask-Login's answer to a signed-out visitor: JSON 401 for the API, the sign-in page otherwise."""
+    if request.path.startswith("/api/"):
+        raise Unauthorized()
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+from webapp.auth import routes  # noqa: E402,F401
