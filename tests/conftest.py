@@ -28,7 +28,7 @@ def shared_data(relative: str) -> Path:
     return path
 
 
-def test_config(database_url: str) -> dict:
+def config_for(database_url: str) -> dict:
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 
@@ -51,7 +51,7 @@ def new_database(request, backend: str, name: str) -> str:
         url = request.getfixturevalue("postgis").create_database(name)
     else:
         url = f"sqlite:///{request.getfixturevalue('tmp_path_factory').mktemp(name) / 'test.sqlite'}"
-    app = create_app(test_config(url))
+    app = create_app(config_for(url))
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
@@ -74,7 +74,7 @@ request_started.connect(_fresh_g_per_request)
 
 @pytest.fixture
 def app(database_url):
-    app = create_app(test_config(database_url))
+    app = create_app(config_for(database_url))
     with app.app_context():
         yield app
         db.session.remove()
@@ -99,7 +99,7 @@ def dongcheng_url(request):
     from geo.importers.geojson import read_segments, read_streets
     from webapp.services.places import import_alleys, import_streets
 
-    app = create_app(test_config(url))
+    app = create_app(config_for(url))
     with app.app_context():
         import_streets(read_streets(subdistricts, "gcj02"))
         segments, skipped = read_segments(roads, "gcj02")
@@ -111,7 +111,7 @@ def dongcheng_url(request):
 @pytest.fixture
 def dongcheng(dongcheng_url):
     """An app on the Dongcheng database (read-only: tests must not change it)."""
-    app = create_app(test_config(dongcheng_url))
+    app = create_app(config_for(dongcheng_url))
     with app.app_context():
         yield app
         db.session.remove()

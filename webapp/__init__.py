@@ -49,8 +49,10 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str):
+        user_id, _, token = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and token == user.login_token else None
 
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp

@@ -48,4 +48,10 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "PATROL_COVERAGE_BUFFER_M": float(env("PATROL_COVERAGE_BUFFER_M", "30")),
         "PATROL_MAX_SPEED_MS": float(env("PATROL_MAX_SPEED_MS", "12")),  # faster than a bicycle: a bad fix
         "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # Behind HTTPS in production set COOKIE_SECURE=1 so cookies never travel in clear text.
+        "SESSION_COOKIE_SECURE": env("COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": env("COOKIE_SECURE", "0") == "1",
     }

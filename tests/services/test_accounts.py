@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import test_config as config_for
+from tests.conftest import config_for
 from webapp import create_app
 from webapp.errors import BadRequest, DomainError, Forbidden
 from webapp.extensions import db

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from tests.conftest import test_config
+from tests.conftest import config_for
 from tests.factories import alleys_of, demo_street, make_user, other_street
 from webapp import create_app
 from webapp.errors import AlleyFull, AlreadyClaimed, ClaimLimitReached, Forbidden, NotFound
@@ -91,7 +91,7 @@ def test_two_volunteers_racing_for_the_last_place_give_one_winner(app, database_
     outcomes = []
 
     def race(user_id):
-        racer_app = create_app(test_config(database_url) | {"STEWARDS_PER_ALLEY": 1})
+        racer_app = create_app(config_for(database_url) | {"STEWARDS_PER_ALLEY": 1})
         with racer_app.app_context():
             user = db.session.get(User, user_id)
             barrier.wait()
@@ -125,7 +125,7 @@ def test_one_volunteer_racing_for_two_alleys_at_the_limit_gets_one(app, database
     outcomes = []
 
     def race(alley_id):
-        racer_app = create_app(test_config(database_url))
+        racer_app = create_app(config_for(database_url))
         with racer_app.app_context():
             user = db.session.get(User, user_id)
             barrier.wait()

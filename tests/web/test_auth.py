@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale, gettext
 
-from tests.conftest import test_config as config_for
+from tests.conftest import config_for
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Invitation, Role, Street, User
@@ -273,3 +273,13 @@ def test_with_csrf_on_a_post_without_the_token_is_refused(app, database_url):
     body = {"role": "steward", "street_id": street_id}
     assert client.post("/api/v1/invitations", json=body).status_code == 400
     assert client.post("/api/v1/invitations", json=body, headers={"X-CSRFToken": token}).status_code == 201
+
+
+def test_changing_the_password_signs_out_every_other_phone_but_this_one(app, street):
+    this_phone, other_phone = app.test_client(), app.test_client()
+    sign_in(this_phone, login="demo_resident", remember="y")
+    sign_in(other_phone, login="demo_resident", remember="y")
+    this_phone.post("/account/password", data={"current_password": "demo-password",
+                                                "new_password": "new-password-1", "confirm": "new-password-1"})
+    assert signed_in_as(this_phone) is not None
+    assert signed_in_as(other_phone) is None

@@ -117,6 +117,9 @@ def change_password():
             _show_on_form(form, err)
             status = err.http_status
         else:
+            # The new password gave the account a new session id: sign this phone in again with it.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.change_password"))
     elif request.method == "POST":

@@ -1,5 +1,6 @@
 """People: users, the departments that answer a whistle, and roles scoped to a street."""
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -56,6 +57,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Open claims, kept by conditional updates so the limit holds under concurrent requests.
     open_claims: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Part of the session id: a new one on a password change signs out every other phone.
+    login_token: Mapped[str] = mapped_column(db.String(32), default=lambda: secrets.token_hex(16))
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
@@ -65,8 +68,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.login_token}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.login_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

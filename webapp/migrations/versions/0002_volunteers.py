@@ -85,11 +85,15 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('open_claims', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('login_token', sa.String(length=32), server_default='', nullable=False))
+    # Existing users get a token of their own (session cookies are signed, so it need not be secret).
+    op.execute("UPDATE users SET login_token = 'u' || CAST(id AS VARCHAR(12)) || '-initial'")
 
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('login_token')
         batch_op.drop_column('open_claims')
 
     with op.batch_alter_table('alleys', schema=None) as batch_op:
