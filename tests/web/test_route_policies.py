@@ -1,0 +1,95 @@
+"""Every route, walked with every role (and signed out): each answers as its policy says, never 500."""
+import uuid
+
+import pytest
+from flask_login import FlaskLoginClient
+
+from webapp.extensions import db
+from webapp.models import Alley, Role, User
+from webapp.services.accounts import create_invitation
+from webapp.services.demo import load_demo
+
+ANON = "anonymous"
+WHO = [ANON] + [role.value for role in Role]
+VOLUNTEERS = {"steward", "old_neighbour"}
+EVERYONE = {who: 200 for who in WHO}
+
+
+def signed_in(status_signed_in, status_anonymous):
+    return {who: status_anonymous if who == ANON else status_signed_in for who in WHO}
+
+
+def only(allowed: set, status_allowed: int, status_other: int = 403):
+    return {who: 401 if who == ANON else status_allowed if who in allowed else status_other for who in WHO}
+
+
+# (endpoint, method) -> (request builder, expected status per role). A new route must be added here.
+def routes(alley_id, code, street_id):
+    patrol = {"client_id": str(uuid.uuid4()), "alley_id": alley_id, "started_at": "2026-01-01T08:00:00+00:00",
+              "finished_at": "2026-01-01T08:10:00+00:00",
+              "fixes": [{"lon": 116.371, "lat": 39.9432, "t": 1767254400000},
+                        {"lon": 116.372, "lat": 39.9432, "t": 1767254460000}]}
+    return {
+        ("map.index", "GET"): (("/",), EVERYONE),
+        ("auth.login", "GET"): (("/login",), {**EVERYONE, **{w: 302 for w in WHO if w != ANON}}),
+        ("auth.login", "POST"): (("/login", {"data": {"login": "nobody", "password": "wrong-password"}}),
+                                 {who: 401 for who in WHO}),
+        ("auth.logout", "POST"): (("/logout",), {who: 302 for who in WHO}),
+        ("auth.register", "GET"): (("/register",), EVERYONE),
+        ("auth.register", "POST"): (("/register", {"data": {}}), {who: 400 for who in WHO}),
+        ("auth.invite", "GET"): ((f"/invite/{code}",), EVERYONE),
+        ("auth.change_password", "GET"): (("/account/password",), signed_in(200, 302)),
+        ("auth.change_password", "POST"): (("/account/password", {"data": {}}), signed_in(400, 302)),
+        ("api.streets", "GET"): (("/api/v1/streets",), EVERYONE),
+        ("api.alleys", "GET"): (("/api/v1/alleys?bbox=116,39,117,41",), EVERYONE),
+        ("api.alley", "GET"): ((f"/api/v1/alleys/{alley_id}",), EVERYONE),
+        ("api.claim", "POST"): ((f"/api/v1/alleys/{alley_id}/claim",), only(VOLUNTEERS, 201)),
+        # Walked after the claim above: volunteers leave what they just claimed, others hold nothing.
+        ("api.leave", "DELETE"): ((f"/api/v1/alleys/{alley_id}/claim",), only(VOLUNTEERS, 200, 404)),
+        ("api.me", "GET"): (("/api/v1/me",), signed_in(200, 401)),
+        ("api.my_alleys", "GET"): (("/api/v1/me/alleys",), signed_in(200, 401)),
+        ("api.create_invitation", "POST"): (("/api/v1/invitations", {"json": {"role": "steward",
+                                                                              "street_id": street_id}}),
+                                            only({"organizer", "admin"}, 201)),
+        ("api.checklist", "GET"): (("/api/v1/patrols/checklist",), EVERYONE),
+        ("api.record_patrol", "POST"): (("/api/v1/patrols", {"json": patrol}), only(set(), 403)),
+        ("api.openapi", "GET"): (("/api/v1/openapi.json",), EVERYONE),
+        ("pwa.service_worker", "GET"): (("/sw.js",), EVERYONE),
+        ("pwa.manifest", "GET"): (("/manifest.webmanifest",), EVERYONE),
+        ("pwa.offline", "GET"): (("/offline",), EVERYONE),
+    }
+
+
+UNCHECKED = {"static", "leaflet.static"}  # files, the same for everyone
+
+
+@pytest.fixture
+def world(app):
+    load_demo()
+    alley = db.session.scalars(db.select(Alley).order_by(Alley.id)).first()
+    code = create_invitation(None, alley.street_id, Role.STEWARD, max_uses=50).code
+    return alley.id, code, alley.street_id
+
+
+def test_every_route_is_in_the_walk(app, world):
+    table = routes(*world)
+    present = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+               for method in rule.methods - {"HEAD", "OPTIONS"} if rule.endpoint not in UNCHECKED}
+    assert present - set(table) == set(), "add the new routes to tests/web/test_route_policies.py"
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_each_role_gets_what_its_policies_allow(app, world, who):
+    app.test_client_class = FlaskLoginClient
+    user = None if who == ANON else db.session.scalar(db.select(User).where(User.username == f"demo_{who}"))
+    present = {(rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods}
+    wrong = []
+    for (endpoint, method), (request, expected) in routes(*world).items():
+        if (endpoint, method) not in present:
+            continue
+        client = app.test_client(user=user)
+        path, options = request[0], (request[1] if len(request) > 1 else {})
+        status = client.open(path, method=method, **options).status_code
+        if status != expected[who]:
+            wrong.append(f"{method} {path}: {status}, expected {expected[who]}")
+    assert not wrong, f"{who}: " + "; ".join(wrong)
