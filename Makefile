@@ -8,7 +8,7 @@ RUN_DEBS := python3-venv python3-dev libsqlite3-mod-spatialite
 TEST_DEBS := $(RUN_DEBS) postgresql postgresql-postgis chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps-run system-deps-test translations bench clean
+.PHONY: run test system-deps-run system-deps-test translations update-translations bench clean
 
 run: system-deps-run $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -43,7 +43,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --statistics -d webapp/translations
 
-# Re-extract the user-facing text after changing it, then translate the new entries.
+# Re-extract the user-facing text after changing it; it lists what still needs a Chinese translation.
 update-translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
