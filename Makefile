@@ -46,7 +46,7 @@ translations: $(VENV)/.runtime
 # Re-extract the user-facing text after changing it; it lists what still needs a Chinese translation.
 update-translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
+	$(BIN)/python scripts/merge-translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
