@@ -3,6 +3,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 from geoalchemy2.shape import to_shape
 
 from geo.tracks import Fix
@@ -81,7 +82,7 @@ def test_a_replay_returns_the_same_patrol_and_a_reused_key_is_refused(steward_wi
 ])
 def test_bad_tracks_are_refused_and_nothing_is_stored(steward_with_alley, broken, message):
     steward, alley = steward_with_alley
-    with pytest.raises(BadRequest, match=message):
+    with force_locale("en"), pytest.raises(BadRequest, match=message):
         record_patrol(steward, patrol_of(alley, broken(alley)))
     assert db.session.scalar(db.select(db.func.count()).select_from(Patrol)) == 0
 
@@ -89,7 +90,7 @@ def test_bad_tracks_are_refused_and_nothing_is_stored(steward_with_alley, broken
 def test_a_patrol_in_the_future_is_refused(steward_with_alley):
     steward, alley = steward_with_alley
     fixes = walk_along(alley)
-    with pytest.raises(BadRequest, match="future"):
+    with force_locale("en"), pytest.raises(BadRequest, match="future"):
         record_patrol(steward, patrol_of(alley, fixes, finished_at=datetime.now(timezone.utc) + timedelta(hours=2)))
 
 
