@@ -58,11 +58,15 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.auth import bp as auth_bp
     from webapp.auth import unauthorized
     from webapp.map import bp as map_bp
+    from webapp.pwa import bp as pwa_bp
+    from webapp.pwa.assets import asset_url
     from webapp.vendor import bp as vendor_bp
 
     login_manager.unauthorized_handler(unauthorized)
     app.register_blueprint(map_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(pwa_bp)
+    app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(vendor_bp, url_prefix="/static/vendor")
 

@@ -1,71 +1,12 @@
 """The street map page in a real browser (Debian's Chromium through Playwright), phone and tablet sizes."""
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
 from webapp.services.demo import DEMO_STREET, load_demo
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 1024, "height": 768}}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright (python) is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served on a free loopback port from a background thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-def backend_of(app) -> str:
-    return "postgis" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres") else "spatialite"
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(url, viewport) -> a page; fails the test on any JavaScript error or console error."""
-    contexts, errors = [], []
-
-    def open_(url, viewport="phone", locale="zh-CN", expected_status=None):
-        context = browser.new_context(locale=locale, viewport=VIEWPORTS[viewport], device_scale_factor=1,
-                                      is_mobile=viewport == "phone", has_touch=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        response = page.goto(url)
-        if expected_status:  # the browser logs the page's own error status: that one is expected
-            assert response.status == expected_status
-            errors.remove(f"Failed to load resource: the server responded with a status of {expected_status} "
-                          "(NOT FOUND)")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 def demo_lengths(app) -> dict[str, str]:

@@ -10,7 +10,9 @@ from webapp.services import places
 
 
 def _chosen_street(streets: list[dict]) -> dict | None:
-    wanted = request.args.get("street") or current_app.config["DEFAULT_STREET"]
+    home = next((g.street_id for g in current_user.grants if g.street_id), None) \
+        if current_user.is_authenticated else None
+    wanted = request.args.get("street") or (str(home) if home else "") or current_app.config["DEFAULT_STREET"]
     for street in streets:
         if wanted and wanted in (str(street["id"]), street["name"]):
             return street
@@ -31,12 +33,31 @@ def index():
         "tileAttribution": config["TILE_ATTRIBUTION"],
         "tileCrs": config["TILE_CRS"],
         "alleysUrl": "/api/v1/alleys",
+        "user": ({"id": current_user.id, "display_name": current_user.display_name}
+                 if current_user.is_authenticated else None),
         "text": {
             "metres": _("m"),
+            "nobody": _("Nobody yet"),
+            "never": _("Never"),
+            "claimFailed": _("Could not claim the alley. Please try again."),
+            "locate": _("Locate me"),
+            "locating": _("Finding where you are…"),
+            "locateDenied": _("The phone did not allow finding your position. Allow location for this site in the settings."),
+            "ok": _("OK"),
+            "problem": _("Problem"),
+            "problemNote": _("What is wrong? (optional)"),
+            "positions": _("positions"),
+            "waitingGps": _("Waiting for the GPS…"),
+            "gpsAccuracy": _("GPS accuracy about %(metres)s m"),
+            "covered": _("Patrol saved: you covered the alley. %(hours)s hours credited."),
+            "notCovered": _("Patrol saved, but it covered only %(percent)s%% of the alley (at least %(needed)s%% counts). No hours credited."),
+            "queued": _("%(count)s patrol(s) waiting to send. They are kept on this phone and sent when the connection is back."),
+            "cancelConfirm": _("Cancel this patrol? Its track will be lost."),
             "noAlleys": _("No alleys in this street yet."),
             "loadFailed": _("Could not load the alleys. Check the connection and try again."),
             "alleyCount": _("alleys"),
             "source": _("Source"),
         },
     }
+    map_config["coverageShare"] = config["PATROL_COVERAGE_SHARE"]
     return render_template("map/index.html", streets=streets, street=street, map_config=map_config)

@@ -8,8 +8,17 @@
   const lang = document.documentElement.lang || 'zh-Hans';
   const shiftToGcj = config.tileCrs === 'gcj02';
   const css = getComputedStyle(document.documentElement);
-  const LINE = { color: css.getPropertyValue('--alley-line').trim() || '#24324a', weight: 6, opacity: 1 };
-  const SELECTED = { color: css.getPropertyValue('--alley-selected').trim() || '#c4161c', weight: 10, opacity: 1 };
+  const LINE = { color: css.getPropertyValue('--alley-line').trim() || '#24324a', weight: 6, opacity: 1, dashArray: null };
+  // Signed in, alleys show whose they are: mine, claimed by others, or still unclaimed.
+  const CLAIM_STYLES = {
+    mine: { color: '#17803d', weight: 8, opacity: 1, dashArray: null },
+    others: { color: '#1f5fa8', weight: 6, opacity: 1, dashArray: null },
+    unclaimed: { color: '#5f6673', weight: 5, opacity: 1, dashArray: '10 8' },
+  };
+  function styleOf(alley) {
+    return config.user ? CLAIM_STYLES[alley.props.claim] || LINE : LINE;
+  }
+  const SELECTED = { color: css.getPropertyValue('--alley-selected').trim() || '#c4161c', weight: 10, opacity: 1, dashArray: null };
   const LABEL_GAP = 6; // px kept free around each visible label
 
   const $ = (id) => document.getElementById(id);
@@ -147,7 +156,8 @@
       const g = f.geometry;
       const parts = (g.type === 'MultiLineString' ? g.coordinates : [g.coordinates])
         .map((part) => part.map((c) => toMap(c[0], c[1])));
-      const line = L.polyline(parts, Object.assign({ className: 'alley-line', interactive: false }, LINE)).addTo(map);
+      const line = L.polyline(parts, Object.assign({ className: `alley-line claim-${f.properties.claim}`, interactive: false },
+        config.user ? CLAIM_STYLES[f.properties.claim] || LINE : LINE)).addTo(map);
       const hit = L.polyline(parts, { className: 'alley-hit', weight: 26, opacity: 0 }).addTo(map);
       const longest = parts.filter((p) => p.length > 1).map(labelSpots)
         .reduce((best, m) => (m.length > best.length ? m : best));
@@ -192,13 +202,14 @@
 
   function select(alley, fromList) {
     if (selected) {
-      selected.line.setStyle(LINE);
+      selected.line.setStyle(styleOf(selected));
       selected.button.setAttribute('aria-pressed', 'false');
       selected.label.getElement().classList.remove('is-selected');
       selected.box = null;
       selected.label.update();
     }
     selected = alley;
+    document.dispatchEvent(new CustomEvent('alley:select', { detail: { alley } }));
     if (!alley) {
       info.hidden = true;
       placeLabels();
@@ -229,10 +240,12 @@
       const response = await fetch(`${config.alleysUrl}/${alley.id}`, { headers: { Accept: 'application/geo+json' } });
       if (!response.ok) return;
       const feature = await response.json();
-      if (selected === alley && feature.properties.source) {
+      if (selected !== alley) return;
+      if (feature.properties.source) {
         el.textContent = `${text.source}: ${feature.properties.source}`;
         el.hidden = false;
       }
+      document.dispatchEvent(new CustomEvent('alley:details', { detail: { alley, feature } }));
     } catch (e) { /* the source line is optional */ }
   }
   info.querySelector('[data-info-close]').addEventListener('click', () => select(null));
@@ -272,5 +285,23 @@
   syncSheet();
   if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe($('map'));
 
+  // For volunteer.js and patrol.js: the map and a few helpers.
+  window.AlleyMap = {
+    map, config, text, toMap, fromMap, formatLength,
+    selected: () => selected,
+    selectById(id, zoom) {
+      const alley = alleys.find((a) => a.id === id);
+      if (alley) select(alley, zoom);
+    },
+    setClaim(id, claim) {
+      const alley = alleys.find((a) => a.id === id);
+      if (!alley) return;
+      alley.props.claim = claim;
+      alley.line.getElement().classList.remove('claim-mine', 'claim-others', 'claim-unclaimed');
+      alley.line.getElement().classList.add(`claim-${claim}`);
+      alley.line.setStyle(alley === selected ? SELECTED : styleOf(alley));
+    },
+    reload: load,
+  };
   load();
 }());

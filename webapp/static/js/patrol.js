@@ -1,0 +1,207 @@
+// Patrols: records GPS fixes (at most one every 10 s) on the phone, the 十无 checklist, and sends the
+// finished patrol; unsent patrols wait in localStorage and are sent again when the connection returns.
+(function () {
+  'use strict';
+  const app = window.AlleyMap;
+  if (!app || !app.config.user) return;
+  const { map, text } = app;
+  const ACTIVE = 'alleys.patrol.active';
+  const QUEUE = 'alleys.patrol.queue';
+  const MIN_GAP_MS = 10000;
+  const panel = document.getElementById('patrol');
+  const resultBox = document.getElementById('patrol-result');
+  const queueNote = document.getElementById('patrol-queue');
+  const q = (sel) => panel.querySelector(sel);
+  const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, k) => values[k]).replace(/%%/g, '%');
+  let patrol = null;
+  let watchId = null;
+  let track = null;
+  let timer = null;
+  let checklist = [];
+
+  const load = (key, fallback) => { try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; } };
+  const save = (key, value) => localStorage.setItem(key, JSON.stringify(value));
+
+  function metres(fixes) {
+    let total = 0;
+    for (let i = 1; i < fixes.length; i += 1) {
+      total += map.distance(L.latLng(fixes[i - 1].lat, fixes[i - 1].lon), L.latLng(fixes[i].lat, fixes[i].lon));
+    }
+    return total;
+  }
+
+  function updateStats() {
+    if (!patrol) return;
+    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(patrol.started_at)) / 1000));
+    q('[data-patrol-time]').textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+    q('[data-patrol-distance]').textContent = app.formatLength(metres(patrol.fixes));
+    q('[data-patrol-fixes]').textContent = `${patrol.fixes.length} ${text.positions}`;
+  }
+
+  function onPosition(pos) {
+    if (!patrol) return;
+    const last = patrol.fixes[patrol.fixes.length - 1];
+    q('[data-patrol-gps]').textContent = fmt(text.gpsAccuracy, { metres: Math.round(pos.coords.accuracy) });
+    if (last && pos.timestamp - last.t < MIN_GAP_MS) return; // one fix every 10 s is plenty and saves battery
+    patrol.fixes.push({ lon: pos.coords.longitude, lat: pos.coords.latitude, t: Math.round(pos.timestamp),
+      accuracy: pos.coords.accuracy });
+    save(ACTIVE, patrol); // a reload or a lost signal loses nothing
+    track.setLatLngs(patrol.fixes.map((f) => app.toMap(f.lon, f.lat)));
+    updateStats();
+  }
+
+  async function loadChecklist() {
+    if (checklist.length) return;
+    const response = await fetch('/api/v1/patrols/checklist');
+    checklist = (await response.json()).items;
+  }
+
+  function renderChecklist() {
+    const list = q('[data-checklist]');
+    list.textContent = '';
+    checklist.forEach((item) => {
+      const li = document.createElement('li');
+      li.className = 'check-item';
+      const label = document.createElement('span');
+      label.className = 'check-label';
+      label.textContent = item.label;
+      const choices = document.createElement('div');
+      choices.className = 'check-choices';
+      const note = document.createElement('input');
+      note.type = 'text';
+      note.maxLength = 500;
+      note.className = 'check-note';
+      note.placeholder = text.problemNote;
+      note.setAttribute('aria-label', `${item.label}: ${text.problemNote}`);
+      note.value = patrol.problems[item.code] || '';
+      note.hidden = patrol.checklist[item.code] !== 'problem';
+      note.addEventListener('input', () => { patrol.problems[item.code] = note.value; save(ACTIVE, patrol); });
+      ['ok', 'problem'].forEach((answer) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = `check-choice check-${answer}`;
+        button.textContent = text[answer];
+        button.setAttribute('aria-pressed', String(patrol.checklist[item.code] === answer));
+        button.setAttribute('aria-label', `${item.label}: ${text[answer]}`);
+        button.addEventListener('click', () => {
+          patrol.checklist[item.code] = answer;
+          if (answer === 'ok') delete patrol.problems[item.code];
+          save(ACTIVE, patrol);
+          choices.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+          note.hidden = answer !== 'problem';
+        });
+        choices.append(button);
+      });
+      li.append(label, choices, note);
+      list.append(li);
+    });
+  }
+
+  function showPanel() {
+    document.body.classList.add('is-patrolling');
+    panel.hidden = false;
+    q('[data-patrol-alley]').textContent = patrol.alley_name;
+    q('[data-patrol-gps]').textContent = text.waitingGps;
+    track = track || L.polyline([], { color: '#c4161c', weight: 5, dashArray: '2 8', className: 'patrol-track' }).addTo(map);
+    track.setLatLngs(patrol.fixes.map((f) => app.toMap(f.lon, f.lat)));
+    renderChecklist();
+    updateStats();
+    timer = setInterval(updateStats, 1000);
+    if (navigator.geolocation) {
+      watchId = navigator.geolocation.watchPosition(onPosition, () => {
+        q('[data-patrol-gps]').textContent = text.locateDenied;
+      }, { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
+    }
+    q('[data-patrol-finish]').focus();
+  }
+
+  function stopWatching() {
+    if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+    watchId = null;
+    clearInterval(timer);
+    panel.hidden = true;
+    document.body.classList.remove('is-patrolling');
+  }
+
+  async function start(alleyId, alleyName) {
+    if (patrol) return;
+    await loadChecklist();
+    patrol = { client_id: crypto.randomUUID(), alley_id: alleyId, alley_name: alleyName,
+      started_at: new Date().toISOString(), fixes: [], checklist: {}, problems: {} };
+    save(ACTIVE, patrol);
+    showPanel();
+  }
+
+  function showResult(message, good) {
+    resultBox.querySelector('[data-result-text]').textContent = message;
+    resultBox.classList.toggle('is-good', Boolean(good));
+    resultBox.hidden = false;
+    resultBox.querySelector('button').focus();
+  }
+  resultBox.querySelector('[data-result-close]').addEventListener('click', () => { resultBox.hidden = true; });
+
+  function describe(result) {
+    if (result.covered) return fmt(text.covered, { hours: result.hours.toFixed(2) });
+    return fmt(text.notCovered, { percent: Math.round(result.coverage_ratio * 100),
+      needed: Math.round(app.config.coverageShare * 100) });
+  }
+
+  function showQueue() {
+    const waiting = load(QUEUE, []);
+    queueNote.textContent = waiting.length ? fmt(text.queued, { count: waiting.length }) : '';
+    queueNote.hidden = !waiting.length;
+  }
+
+  // Send waiting patrols in order; the server is idempotent on client_id, so a retry never doubles one.
+  async function sendQueue() {
+    let waiting = load(QUEUE, []);
+    while (waiting.length) {
+      const body = waiting[0];
+      let result;
+      try {
+        result = await app.send('POST', '/api/v1/patrols', body);
+      } catch (e) {
+        break; // still offline: keep it for later
+      }
+      waiting = waiting.slice(1);
+      save(QUEUE, waiting);
+      if (result.ok) showResult(describe(result.data), result.data.covered);
+      else showResult((result.data.error || {}).message || text.claimFailed, false);
+      if (result.ok && window.AlleyMap.refreshSheet) window.AlleyMap.refreshSheet();
+    }
+    showQueue();
+  }
+
+  async function finish() {
+    if (!patrol) return;
+    stopWatching();
+    const body = { client_id: patrol.client_id, alley_id: patrol.alley_id, started_at: patrol.started_at,
+      finished_at: new Date().toISOString(), fixes: patrol.fixes, checklist: patrol.checklist,
+      problems: patrol.problems };
+    save(QUEUE, load(QUEUE, []).concat([body]));
+    localStorage.removeItem(ACTIVE);
+    patrol = null;
+    if (track) track.setLatLngs([]);
+    await sendQueue();
+  }
+
+  q('[data-patrol-finish]').addEventListener('click', finish);
+  q('[data-patrol-cancel]').addEventListener('click', () => {
+    if (!window.confirm(text.cancelConfirm)) return;
+    stopWatching();
+    localStorage.removeItem(ACTIVE);
+    patrol = null;
+    if (track) track.setLatLngs([]);
+  });
+  window.addEventListener('online', sendQueue);
+
+  window.AlleyPatrol = { start, finish };
+  // A patrol left running (reload, closed tab) carries on; waiting patrols are sent at start.
+  const running = load(ACTIVE, null);
+  if (running) {
+    patrol = running;
+    loadChecklist().then(showPanel);
+  }
+  showQueue();
+  sendQueue();
+}());
