@@ -125,3 +125,13 @@ def test_checklist_labels_are_translated(app, client):
 def test_organizers_do_not_claim(app, login):
     alley = alleys_of(demo_street())[0]
     assert login(make_user(Role.ORGANIZER)).post(f"/api/v1/alleys/{alley.id}/claim").status_code == 403
+
+
+def test_covering_patrols_add_to_my_hours(app, login):
+    alley = alleys_of(demo_street())[0]
+    me = login(make_user())
+    me.post(f"/api/v1/alleys/{alley.id}/claim")
+    covered = me.post("/api/v1/patrols", json=_patrol_body(alley)).get_json()
+    me.post("/api/v1/patrols", json=_patrol_body(alley, share=0.4))
+    assert covered["hours"] > 0
+    assert me.get("/api/v1/me").get_json()["patrol_hours_this_year"] == covered["hours"]

@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.labels import role_label
 from webapp.models import Department, Invitation, Role, RoleGrant, Street, User
 from webapp.models.places import utcnow
+from webapp.services.patrols import BEIJING, patrol_hours
 from webapp.policies import INVITABLE, can_create_invitation
 from webapp.services.people import MAINLAND_MOBILE, MIN_PASSWORD_LENGTH, USERNAME, normalise_phone
 
@@ -282,4 +283,5 @@ def account_summary(user: User) -> dict:
         "street_id": scoped[0].street_id if scoped else None,
         "claim_limit": current_app.config["CLAIMS_PER_VOLUNTEER"],
         "open_claims": user.open_claims,
+        "patrol_hours_this_year": patrol_hours(user.id, datetime.now(BEIJING).year),
     }

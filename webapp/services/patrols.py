@@ -3,6 +3,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,7 @@ from webapp.services.claims import open_claim
 
 # Phones' clocks drift and fixes can be stamped a little outside the patrol's start and end.
 CLOCK_SLACK = timedelta(minutes=5)
+BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_FIXES = 5000  # ten hours at one fix every ten seconds, with room to spare
 
 
@@ -109,3 +111,12 @@ def record_patrol(user: User, data: PatrolInput) -> tuple[Patrol, bool]:
 
 def last_patrol_at(alley_id: int) -> datetime | None:
     return db.session.scalar(db.select(db.func.max(Patrol.finished_at)).where(Patrol.alley_id == alley_id))
+
+
+def patrol_hours(user_id: int, year: int) -> float:
+    """Hours credited this calendar year (Beijing time) by patrols that covered their alley."""
+    start = datetime(year, 1, 1, tzinfo=BEIJING)
+    end = datetime(year + 1, 1, 1, tzinfo=BEIJING)
+    total = db.session.scalar(db.select(db.func.coalesce(db.func.sum(Patrol.hours), 0.0)).where(
+        Patrol.user_id == user_id, Patrol.covered.is_(True), Patrol.started_at >= start, Patrol.started_at < end))
+    return round(float(total), 2)
