@@ -6,6 +6,7 @@ Distances are ranked in metres in Python (geo.metric), so both engines agree exa
 """
 import math
 from dataclasses import dataclass
+from datetime import timezone
 
 from shapely import wkb
 from sqlalchemy import text
@@ -157,3 +158,22 @@ def alley_extents(conn, alley_ids: list[int]) -> dict[int, list[float]]:
         sql = "SELECT id, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM alleys"
     ids = ",".join(str(int(i)) for i in alley_ids)
     return {row[0]: [round(v, 6) for v in row[1:]] for row in conn.execute(text(f"{sql} WHERE id IN ({ids})"))}
+
+
+def reports_near(conn, lon: float, lat: float, radius_m: float, category_id: int, since, statuses: list[str]):
+    """(report id, distance m) of reports of one category within radius_m of a point, nearest first."""
+    minx, miny, maxx, maxy = metric.bbox_around(lon, lat, radius_m)
+    params = dict(minx=minx, miny=miny, maxx=maxx, maxy=maxy, category_id=category_id, since=since)
+    status_list = ",".join(f"'{s}'" for s in statuses if s.isidentifier())
+    where = f"category_id = :category_id AND created_at >= :since AND status IN ({status_list})"
+    if dialect_of(conn) == "postgresql":
+        sql = f"""SELECT id, ST_X(location), ST_Y(location) FROM reports
+                  WHERE location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326) AND {where}"""
+    else:
+        frame = _spatialite_index("reports", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)").replace(
+            "f_geometry_column = 'geom'", "f_geometry_column = 'location'")
+        sql = f"SELECT id, X(location), Y(location) FROM reports WHERE id IN ({frame}) AND {where}"
+        # SQLAlchemy keeps SQLite datetimes as UTC text in this shape; compare like with like.
+        params["since"] = since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    found = [(row[0], metric.distance_m(lon, lat, row[1], row[2])) for row in conn.execute(text(sql), params)]
+    return sorted([hit for hit in found if hit[1] <= radius_m], key=lambda hit: hit[1])

@@ -17,7 +17,7 @@ from webapp.extensions import db  # noqa: E402
 
 BACKENDS = ("spatialite", "postgis")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-KEEP_TABLES = {"departments"}  # seeded by the migration
+KEEP_TABLES = {"departments", "categories"}  # seeded by the migrations
 
 
 def shared_data(relative: str) -> Path:

@@ -48,3 +48,12 @@ def can_record_patrol(user, alley, holds_claim: bool) -> bool:
 
 def can_create_invitation(user, street_id: int, role: Role) -> bool:
     return role in INVITABLE and (_has(user, (Role.ORGANIZER,), street_id) or is_admin(user))
+
+
+def can_submit_report(user, street_id: int) -> bool:
+    """Anyone with a role in the street (resident, steward, Old Neighbour, chief, ...) reports there."""
+    return _signed_in(user) and (any(g.street_id == street_id for g in user.grants) or is_admin(user))
+
+
+def can_follow_report(user, report) -> bool:
+    return can_submit_report(user, report.street_id)

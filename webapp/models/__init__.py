@@ -3,6 +3,9 @@ from webapp.models.claims import Claim
 from webapp.models.patrols import CHECKLIST_ITEMS, Patrol
 from webapp.models.people import Department, Invitation, Role, RoleGrant, User
 from webapp.models.places import Alley, Community, Street
+from webapp.models.reports import (OPEN_STATUSES as OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto, ReportStatus,
+                                   WhistleKind)
 
-__all__ = ["CHECKLIST_ITEMS", "Alley", "Claim", "Community", "Department", "Invitation", "Patrol", "Role",
-           "RoleGrant", "Street", "User"]
+__all__ = ["CHECKLIST_ITEMS", "Alley", "Category", "Claim", "Community", "Department", "Invitation", "Patrol",
+           "OPEN_REPORT_STATUSES", "Report", "ReportEvent", "ReportFollower", "ReportPhoto", "ReportStatus", "Role", "RoleGrant", "Street",
+           "User", "WhistleKind"]

@@ -1,0 +1,163 @@
+"""Filing problem reports: located, snapped to an alley, with cleaned photos, once per client key."""
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from geo import queries
+from webapp.errors import BadRequest, Conflict, Forbidden, IdempotencyConflict, NotFound
+from webapp.extensions import db
+from webapp.models import (OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto,
+                           ReportStatus, User)
+from webapp.models.places import WGS84
+from webapp.policies import can_follow_report, can_submit_report
+
+MAX_DESCRIPTION = 2000
+MAX_PHOTOS = 6
+DUPLICATE_RADIUS_M = 50
+DUPLICATE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    client_id: str
+    category_code: str
+    lon: float
+    lat: float
+    accuracy_m: float | None = None
+    description: str = ""
+    anonymous: bool = False
+    photos: list[bytes] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """The content's hash (photos by their digest), to tell a replay from a reused key."""
+        body = asdict(self) | {"photos": [hashlib.sha256(p).hexdigest() for p in self.photos]}
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def active_categories() -> list[Category]:
+    return db.session.scalars(db.select(Category).where(Category.active.is_(True))
+                              .order_by(Category.sort_order, Category.id)).all()
+
+
+def _category(code: str) -> Category:
+    category = db.session.scalar(db.select(Category).where(Category.code == code, Category.active.is_(True)))
+    if category is None:
+        raise BadRequest(_l("Please choose a category."), field="category")
+    return category
+
+
+def _check(data: ReportInput) -> None:
+    if not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
+        raise BadRequest(_l("The location is not a valid position."), field="location")
+    if len(data.description) > MAX_DESCRIPTION:
+        raise BadRequest(_l("The description may have at most 2000 characters."), field="description")
+    if len(data.photos) > MAX_PHOTOS:
+        raise BadRequest(_l("A report may have at most 6 photos."), field="photos")
+
+
+def _replay(user: User, data: ReportInput, fingerprint: str) -> Report | None:
+    existing = db.session.scalar(db.select(Report).where(Report.client_id == data.client_id))
+    if existing is None:
+        return None
+    if existing.reporter_id != user.id or existing.payload_hash != fingerprint:
+        raise IdempotencyConflict()
+    return existing
+
+
+def submit_report(user: User, data: ReportInput) -> tuple[Report, bool]:
+    """File a report; (report, created). Everything is checked before anything is written, and a
+    failed commit removes the photos it had stored, so a bad request leaves no row and no file."""
+    from webapp.photos import clean_photo
+    from webapp.storage import storage_for
+
+    fingerprint = data.fingerprint()
+    if existing := _replay(user, data, fingerprint):
+        return existing, False
+    _check(data)
+    category = _category(data.category_code)
+    street_id = queries.street_containing(db.session, data.lon, data.lat)
+    if street_id is None:
+        raise BadRequest(_l("This place is outside the service area: no street of ours covers it."),
+                         field="location")
+    if not can_submit_report(user, street_id):
+        raise Forbidden(_l("You can report problems in your own street."))
+    cleaned = [clean_photo(photo) for photo in data.photos]
+    snap = queries.nearest_alley(db.session, data.lon, data.lat, max_m=current_app.config["SNAP_RADIUS_M"],
+                                 street_id=street_id)
+
+    storage = storage_for(current_app)
+    stored: list[str] = []
+    try:
+        report = Report(
+            client_id=data.client_id, payload_hash=fingerprint, reporter_id=user.id, category_id=category.id,
+            street_id=street_id, alley_id=snap.alley_id if snap else None,
+            snap_distance_m=round(snap.distance_m, 1) if snap else None,
+            description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
+            accuracy_m=data.accuracy_m, anonymous=data.anonymous, status=ReportStatus.SUBMITTED)
+        for position, photo in enumerate(cleaned):
+            image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
+            stored += [image_key, thumb_key]
+            report.photos.append(ReportPhoto(position=position, storage_key=image_key, thumb_key=thumb_key,
+                                             width=photo.width, height=photo.height))
+        report.events.append(ReportEvent(actor_id=user.id, from_status=None, to_status=ReportStatus.SUBMITTED))
+        if category.is_safety:  # 安全隐患 go to the street chief at once
+            report.status = ReportStatus.ESCALATED
+            report.events.append(ReportEvent(actor_id=user.id, from_status=ReportStatus.SUBMITTED,
+                                             to_status=ReportStatus.ESCALATED, note="safety category",
+                                             details={"automatic": True}))
+        db.session.add(report)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        _discard(storage, stored)
+        if existing := _replay(user, data, fingerprint):  # the same report arrived twice at once
+            return existing, False
+        raise
+    except Exception:
+        db.session.rollback()
+        _discard(storage, stored)
+        raise
+    return report, True
+
+
+def _discard(storage, keys: list[str]) -> None:
+    for key in keys:
+        storage.delete(key)
+
+
+def nearby_open_reports(category_code: str, lon: float, lat: float) -> list[tuple[Report, float]]:
+    """Open reports of the same category within 50 m from the last 30 days: likely the same problem."""
+    category = _category(category_code)
+    since = datetime.now(timezone.utc) - timedelta(days=DUPLICATE_DAYS)
+    hits = queries.reports_near(db.session, lon, lat, DUPLICATE_RADIUS_M, category.id, since,
+                                [s.value for s in OPEN_REPORT_STATUSES])
+    return [(db.session.get(Report, report_id), distance) for report_id, distance in hits]
+
+
+def follow_report(user: User, report_id: int) -> Report:
+    """ "Me too": the user follows the case and it counts one more, instead of a new case."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound(_l("No such report."))
+    if not can_follow_report(user, report):
+        raise Forbidden()
+    if report.reporter_id == user.id:
+        raise Conflict(_l("This is your own report."))
+    try:
+        db.session.add(ReportFollower(report_id=report.id, user_id=user.id))
+        db.session.execute(update(Report).where(Report.id == report.id)
+                           .values(follower_count=Report.follower_count + 1))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("You already follow this report."))
+    db.session.refresh(report)
+    return report
