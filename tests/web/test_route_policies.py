@@ -8,6 +8,8 @@ from webapp.extensions import db
 from webapp.models import Alley, Role, User
 from webapp.services.accounts import create_invitation
 from webapp.services.demo import load_demo
+from webapp.services.reports import ReportInput, submit_report
+from tests.services.test_reports import jpeg, on_alley
 
 ANON = "anonymous"
 WHO = [ANON] + [role.value for role in Role]
@@ -24,7 +26,7 @@ def only(allowed: set, status_allowed: int, status_other: int = 403):
 
 
 # (endpoint, method) -> (request builder, expected status per role). A new route must be added here.
-def routes(alley_id, code, street_id):
+def routes(alley_id, code, street_id, report_id, lon, lat):
     patrol = {"client_id": str(uuid.uuid4()), "alley_id": alley_id, "started_at": "2026-01-01T08:00:00+00:00",
               "finished_at": "2026-01-01T08:10:00+00:00",
               "fixes": [{"lon": 116.371, "lat": 39.9432, "t": 1767254400000},
@@ -54,6 +56,14 @@ def routes(alley_id, code, street_id):
         ("api.checklist", "GET"): (("/api/v1/patrols/checklist",), EVERYONE),
         ("api.record_patrol", "POST"): (("/api/v1/patrols", {"json": patrol}), only(set(), 403)),
         ("api.openapi", "GET"): (("/api/v1/openapi.json",), EVERYONE),
+        ("api.categories", "GET"): (("/api/v1/categories",), EVERYONE),
+        ("api.file_report", "POST"): (("/api/v1/reports", {"json": {
+            "client_id": str(uuid.uuid4()), "category": "noise", "lon": lon, "lat": lat}}), signed_in(201, 401)),
+        ("api.nearby", "GET"): ((f"/api/v1/reports/nearby?category=piled_goods&lon={lon}&lat={lat}",), EVERYONE),
+        ("api.report", "GET"): ((f"/api/v1/reports/{report_id}",), EVERYONE),
+        ("api.follow", "POST"): ((f"/api/v1/reports/{report_id}/follow",),
+                                 {**signed_in(200, 401), "resident": 409}),  # the resident filed it
+        ("api.photo", "GET"): ((f"/api/v1/reports/{report_id}/photos/0",), EVERYONE),
         ("pwa.service_worker", "GET"): (("/sw.js",), EVERYONE),
         ("pwa.manifest", "GET"): (("/manifest.webmanifest",), EVERYONE),
         ("pwa.offline", "GET"): (("/offline",), EVERYONE),
@@ -68,7 +78,10 @@ def world(app):
     load_demo()
     alley = db.session.scalars(db.select(Alley).order_by(Alley.id)).first()
     code = create_invitation(None, alley.street_id, Role.STEWARD, max_uses=50).code
-    return alley.id, code, alley.street_id
+    lon, lat = on_alley(alley)
+    resident = db.session.scalar(db.select(User).where(User.username == "demo_resident"))
+    report, _ = submit_report(resident, ReportInput(str(uuid.uuid4()), "piled_goods", lon, lat, photos=[jpeg()]))
+    return alley.id, code, alley.street_id, report.id, lon, lat
 
 
 def test_every_route_is_in_the_walk(app, world):

@@ -22,6 +22,7 @@ def _errors(*statuses: str) -> dict:
     return {s: ERRORS[s] for s in statuses}
 
 
+REPORT_ID = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 ALLEY_ID = [{"name": "alley_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
 PATHS = {
@@ -64,6 +65,34 @@ PATHS = {
         "responses": {"201": _json({"$ref": "#/components/schemas/Patrol"}, "Recorded"),
                       "200": _json({"$ref": "#/components/schemas/Patrol"}, "Already recorded (replay)"),
                       **_errors("400", "401", "403", "404", "409")}}},
+    "/api/v1/categories": {"get": {"summary": "Active report categories with names in the user's language",
+                                   "responses": {"200": _json({"type": "object"})}}},
+    "/api/v1/reports": {"post": {
+        "summary": "File a report; idempotent on client_id. JSON, or multipart with a `data` JSON part and "
+                   "up to 6 `photos` files (JPEG/PNG/WebP, <= 10 MB, <= 40 MP each)",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ReportInput"}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "data": {"type": "string", "description": "ReportInput as JSON"},
+                "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+        "responses": {"201": _json({"type": "object"}, "Filed"), "200": _json({"type": "object"}, "Replay"),
+                      **_errors("400", "401", "403", "409")}}},
+    "/api/v1/reports/nearby": {"get": {
+        "summary": "Open reports of a category within 50 m from the last 30 days (likely duplicates)",
+        "parameters": [{"name": n, "in": "query", "required": True, "schema": {"type": t}}
+                       for n, t in (("category", "string"), ("lon", "number"), ("lat", "number"))],
+        "responses": {"200": _json({"type": "object"}), **_errors("400")}}},
+    "/api/v1/reports/{report_id}": {"get": {
+        "summary": "One report (the public view never names the reporter)", "parameters": REPORT_ID,
+        "responses": {"200": _json({"type": "object"}), **_errors("404")}}},
+    "/api/v1/reports/{report_id}/follow": {"post": {
+        "summary": "Me too: follow the report instead of filing a new one", "parameters": REPORT_ID,
+        "responses": {"200": _json({"type": "object"}), **_errors("401", "403", "404", "409")}}},
+    "/api/v1/reports/{report_id}/photos/{position}": {"get": {
+        "summary": "A report's photo (JPEG, metadata removed); ?size=thumb for the thumbnail",
+        "parameters": REPORT_ID + [{"name": "position", "in": "path", "required": True,
+                                    "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {}}}, **_errors("404")}}},
     "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json({"type": "object"})}}},
 }
 
@@ -84,6 +113,10 @@ SCHEMAS = {
                                                                  "accuracy": {"type": "number"}}}},
                         "checklist": {"type": "object", "additionalProperties": {"enum": ["ok", "problem"]}},
                         "problems": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "ReportInput": {"type": "object", "required": ["client_id", "category", "lon", "lat"], "properties": {
+        "client_id": {"type": "string", "format": "uuid"}, "category": {"type": "string"},
+        "lon": {"type": "number"}, "lat": {"type": "number"}, "accuracy": {"type": "number"},
+        "description": {"type": "string", "maxLength": 2000}, "anonymous": {"type": "boolean"}}},
     "Patrol": {"type": "object", "properties": {
         "id": {"type": "integer"}, "client_id": {"type": "string"}, "alley_id": {"type": "integer"},
         "covered": {"type": "boolean"}, "coverage_ratio": {"type": "number"}, "distance_m": {"type": "number"},
