@@ -15,7 +15,10 @@ FAKE_GPS = """
   const watchers = new Map();
   let next = 1;
   const fix = (lon, lat, t) => ({ coords: { longitude: lon, latitude: lat, accuracy: 8 }, timestamp: t });
-  window.__gps = { feed(lon, lat, t) { watchers.forEach((cb) => cb(fix(lon, lat, t))); } };
+  window.__gps = {
+    feed(lon, lat, t) { watchers.forEach((cb) => cb(fix(lon, lat, t))); },
+    watching() { return watchers.size; },
+  };
   navigator.geolocation.watchPosition = (ok) => { const id = next++; watchers.set(id, ok); return id; };
   navigator.geolocation.clearWatch = (id) => watchers.delete(id);
   navigator.geolocation.getCurrentPosition = (ok) => ok(fix(116.373, 39.9438, Date.now()));
@@ -48,6 +51,7 @@ def phone(browser, locale):
 
 def walk(page, client, alley_id, share):
     """Feed fixes 10 s apart along the alley's longest part, up to `share` of its length."""
+    page.wait_for_function("window.__gps.watching() > 0")  # the patrol has started listening
     parts = client.get(f"/api/v1/alleys/{alley_id}").get_json()["geometry"]["coordinates"]
     (lon0, lat0), (lon1, lat1) = parts[0][0], parts[0][-1]
     page.evaluate("""([lon0, lat0, lon1, lat1, share]) => {
