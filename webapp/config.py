@@ -48,6 +48,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "PATROL_COVERAGE_BUFFER_M": float(env("PATROL_COVERAGE_BUFFER_M", "30")),
         "PATROL_MAX_SPEED_MS": float(env("PATROL_MAX_SPEED_MS", "12")),  # faster than a bicycle: a bad fix
         "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
+        # CSRF tokens live as long as the session: a patrol queued offline for hours is still sent.
+        "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -27,3 +27,8 @@ def test_the_default_is_spatialite_in_the_instance_folder_and_chinese(tmp_path, 
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'alleys.sqlite'}"
     assert settings["BABEL_DEFAULT_LOCALE"] == "zh_Hans"
     assert settings["TILE_URL"] == ""
+
+
+def test_csrf_tokens_last_as_long_as_the_session(tmp_path):
+    # A patrol finished offline may wait hours in the phone's queue before it is sent.
+    assert config.from_environment(tmp_path)["WTF_CSRF_TIME_LIMIT"] is None

@@ -163,6 +163,11 @@
       } catch (e) {
         break; // still offline: keep it for later
       }
+      if (result.status === 401 || result.status >= 500) {
+        // Signed out or a server hiccup: the patrol is fine, keep it and try again later.
+        showResult((result.data.error || {}).message || text.claimFailed, false);
+        break;
+      }
       waiting = waiting.slice(1);
       save(QUEUE, waiting);
       if (result.ok) showResult(describe(result.data), result.data.covered);
