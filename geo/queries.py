@@ -56,6 +56,18 @@ def alleys_in_bbox(conn, bbox: Bbox, street_id: int | None = None, decimals: int
     return conn.execute(text(sql), params).all()
 
 
+def alley_ids_in_bbox_by_scan(conn, bbox: Bbox) -> list[int]:
+    """The same bbox filter as alleys_in_bbox but scanning every row: the baseline for benchmarks."""
+    params = dict(zip("abcd", bbox))
+    if dialect_of(conn) == "postgresql":
+        conn.execute(text("SET LOCAL enable_indexscan = off"))
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
+        sql = "SELECT id FROM alleys WHERE ST_Intersects(ST_Envelope(geom), ST_MakeEnvelope(:a, :b, :c, :d, 4326))"
+    else:
+        sql = "SELECT id FROM alleys WHERE MbrIntersects(geom, BuildMbr(:a, :b, :c, :d, 4326))"
+    return [row[0] for row in conn.execute(text(sql), params)]
+
+
 def _candidates(conn, lon: float, lat: float, bbox: Bbox | None, street_id: int | None):
     params = dict(lon=lon, lat=lat, street_id=street_id, k=KNN_CANDIDATES)
     street_filter = "AND street_id = :street_id" if street_id is not None else ""

@@ -57,3 +57,9 @@ def can_submit_report(user, street_id: int) -> bool:
 
 def can_follow_report(user, report) -> bool:
     return can_submit_report(user, report.street_id)
+
+
+def can_see_reporter_details(user, report) -> bool:
+    """The public sees a report without its reporter; the reporter sees their own in full.
+    (Stewards of the alley, the chief and assigned departments join with the case lifecycle.)"""
+    return _signed_in(user) and report.reporter_id == user.id

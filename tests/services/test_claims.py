@@ -81,35 +81,42 @@ def test_leaving_frees_the_place_and_keeps_the_history(app):
         leave_alley(make_user(), alley.id)
 
 
-def test_two_volunteers_racing_for_the_last_place_give_one_winner(app, database_url):
-    """Two requests, two connections, released together by a barrier: exactly one gets the place."""
-    app.config["STEWARDS_PER_ALLEY"] = 1
-    alley_id = alleys_of(demo_street())[0].id
-    racers = [make_user().id, make_user().id]
+def race_claims(database_url, attempts, settings=None) -> list[str]:
+    """Each (user id, alley id) claims on its own connection, all released together by a barrier;
+    returns "won" or the error code of each attempt."""
     db.session.remove()
-    barrier = threading.Barrier(len(racers))
+    barrier = threading.Barrier(len(attempts))
     outcomes = []
 
-    def race(user_id):
-        racer_app = create_app(config_for(database_url) | {"STEWARDS_PER_ALLEY": 1})
+    def attempt(user_id, alley_id):
+        racer_app = create_app(config_for(database_url) | (settings or {}))
         with racer_app.app_context():
             user = db.session.get(User, user_id)
             barrier.wait()
             try:
                 claim_alley(user, alley_id)
                 outcomes.append("won")
-            except AlleyFull as err:
-                outcomes.append(err.http_status)
+            except (AlleyFull, ClaimLimitReached) as err:
+                outcomes.append(err.code)
             finally:
                 db.session.remove()
                 db.engine.dispose()
 
-    threads = [threading.Thread(target=race, args=(uid,)) for uid in racers]
+    threads = [threading.Thread(target=attempt, args=pair) for pair in attempts]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(outcomes, key=str) == [409, "won"]
+    return sorted(outcomes)
+
+
+def test_two_volunteers_racing_for_the_last_place_give_one_winner(app, database_url):
+    """Two requests, two connections, released together: exactly one gets the place, the other a 409."""
+    app.config["STEWARDS_PER_ALLEY"] = 1
+    alley_id = alleys_of(demo_street())[0].id
+    racers = [make_user().id, make_user().id]
+    outcomes = race_claims(database_url, [(uid, alley_id) for uid in racers], {"STEWARDS_PER_ALLEY": 1})
+    assert outcomes == ["alley_full", "won"] and AlleyFull.http_status == 409
     assert db.session.get(Alley, alley_id).steward_count == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Claim)) == 1
 
@@ -119,29 +126,7 @@ def test_one_volunteer_racing_for_two_alleys_at_the_limit_gets_one(app, database
     alleys = alleys_of(demo_street())
     claim_alley(steward, alleys[0].id)
     claim_alley(steward, alleys[1].id)
-    user_id, targets = steward.id, [alleys[2].id, alleys[3].id]
-    db.session.remove()
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def race(alley_id):
-        racer_app = create_app(config_for(database_url))
-        with racer_app.app_context():
-            user = db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                claim_alley(user, alley_id)
-                outcomes.append("won")
-            except ClaimLimitReached as err:
-                outcomes.append(err.code)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=race, args=(a,)) for a in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(outcomes) == ["claim_limit", "won"]
+    user_id = steward.id
+    outcomes = race_claims(database_url, [(user_id, alleys[2].id), (user_id, alleys[3].id)])
+    assert outcomes == ["claim_limit", "won"]
     assert db.session.get(User, user_id).open_claims == 3

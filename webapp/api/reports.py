@@ -12,6 +12,7 @@ from webapp.api import bp
 from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto
+from webapp.policies import can_see_reporter_details
 from webapp.services import reports
 from webapp.storage import storage_for
 
@@ -104,8 +105,7 @@ def report(report_id: int):
     found = db.session.get(Report, report_id)
     if found is None:
         raise NotFound(_l("No such report."))
-    mine = current_user.is_authenticated and found.reporter_id == current_user.id
-    return jsonify(_own_report(found) if mine else public_report(found))
+    return jsonify(_own_report(found) if can_see_reporter_details(current_user, found) else public_report(found))
 
 
 @bp.post("/reports/<int:report_id>/follow")

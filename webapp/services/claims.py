@@ -8,7 +8,8 @@ from webapp.errors import AlleyFull, AlreadyClaimed, ClaimLimitReached, Forbidde
 from webapp.extensions import db
 from webapp.models import Alley, Claim, User
 from webapp.models.places import utcnow
-from webapp.policies import can_claim_alley, can_leave_alley
+from webapp.policies import can_claim_alley, can_leave_alley, can_record_patrol
+from webapp.services.places import claim_state
 
 
 def _alley(alley_id: int) -> Alley:
@@ -101,9 +102,7 @@ def stewards_of(alley_id: int) -> list[str]:
 
 def alley_for_volunteer(alley: Alley, user) -> dict:
     """What the alley's sheet shows one user: its team, last patrol and what they may do."""
-    from webapp.policies import can_record_patrol
-    from webapp.services.patrols import last_patrol_at
-    from webapp.services.places import claim_state
+    from webapp.services.patrols import last_patrol_at  # patrols needs open_claim from here
 
     signed_in = getattr(user, "is_authenticated", False)
     mine = signed_in and open_claim(user.id, alley.id) is not None

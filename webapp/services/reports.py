@@ -17,7 +17,9 @@ from webapp.extensions import db
 from webapp.models import (OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto,
                            ReportStatus, User)
 from webapp.models.places import WGS84
+from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
+from webapp.storage import storage_for
 
 MAX_DESCRIPTION = 2000
 MAX_PHOTOS = 6
@@ -75,9 +77,6 @@ def _replay(user: User, data: ReportInput, fingerprint: str) -> Report | None:
 def submit_report(user: User, data: ReportInput) -> tuple[Report, bool]:
     """File a report; (report, created). Everything is checked before anything is written, and a
     failed commit removes the photos it had stored, so a bad request leaves no row and no file."""
-    from webapp.photos import clean_photo
-    from webapp.storage import storage_for
-
     fingerprint = data.fingerprint()
     if existing := _replay(user, data, fingerprint):
         return existing, False

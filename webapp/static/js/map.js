@@ -53,17 +53,21 @@
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   }
-  const WholeStreet = L.Control.extend({
-    onAdd() {
-      const button = L.DomUtil.create('button', 'map-button');
-      button.type = 'button';
-      button.textContent = ui.wholeStreet;
-      L.DomEvent.disableClickPropagation(button);
-      L.DomEvent.on(button, 'click', fitStreet);
-      return button;
-    },
-  });
-  new WholeStreet({ position: 'topleft' }).addTo(map);
+  // A big text button on the map (Leaflet control), for "Whole street", "Locate me" and the like.
+  function addMapButton(label, position, onClick, extraClass) {
+    const Button = L.Control.extend({
+      onAdd() {
+        const button = L.DomUtil.create('button', `map-button ${extraClass || ''}`.trim());
+        button.type = 'button';
+        button.textContent = label;
+        L.DomEvent.disableClickPropagation(button);
+        L.DomEvent.on(button, 'click', onClick);
+        return button;
+      },
+    });
+    new Button({ position }).addTo(map);
+  }
+  addMapButton(ui.wholeStreet, 'topleft', () => fitStreet());
 
   const streetBounds = street.bbox
     ? L.latLngBounds([toMap(street.bbox[0], street.bbox[1]), toMap(street.bbox[2], street.bbox[3]),
@@ -287,7 +291,7 @@
 
   // For volunteer.js and patrol.js: the map and a few helpers.
   window.AlleyMap = {
-    map, config, text, toMap, fromMap, formatLength,
+    map, config, text, toMap, fromMap, formatLength, addMapButton,
     selected: () => selected,
     selectById(id, zoom) {
       const alley = alleys.find((a) => a.id === id);

@@ -126,17 +126,7 @@
 
   // Locate me: a blue dot with its accuracy circle.
   let here = null;
-  const Locate = L.Control.extend({
-    onAdd() {
-      const button = L.DomUtil.create('button', 'map-button locate-button');
-      button.type = 'button';
-      button.textContent = text.locate;
-      L.DomEvent.disableClickPropagation(button);
-      L.DomEvent.on(button, 'click', locate);
-      return button;
-    },
-  });
-  new Locate({ position: 'bottomleft' }).addTo(map);
+  app.addMapButton(text.locate, 'bottomleft', () => locate(), 'locate-button');
   const status = document.getElementById('map-message');
   function locate() {
     if (!navigator.geolocation) return;
