@@ -47,6 +47,11 @@ class Conflict(DomainError):
     message = _l("That conflicts with the current state.")
 
 
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+    message = _l("This report has moved on: that step is no longer possible.")
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True

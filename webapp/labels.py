@@ -1,7 +1,7 @@
 """Translated labels for codes stored in the database (roles, checklist items), in one place."""
 from flask_babel import lazy_gettext as _l
 
-from webapp.models import Role
+from webapp.models import ReportStatus, Role
 
 ROLE_LABELS = {
     Role.RESIDENT: _l("Resident"),
@@ -31,3 +31,14 @@ CHECKLIST_LABELS = {
     "illegal_trading": _l("No illegal street trading"),
     "piled_goods": _l("No goods piled in the lane"),
 }
+
+
+STATUS_LABELS = {
+    ReportStatus.SUBMITTED: _l("Reported"),
+    ReportStatus.HANDLED_ON_SPOT: _l("Handled on the spot"),
+    ReportStatus.ESCALATED: _l("Passed to the street chief"),
+}
+
+
+def status_label(status: ReportStatus | str) -> str:
+    return str(STATUS_LABELS[ReportStatus(status)])

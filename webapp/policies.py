@@ -59,7 +59,36 @@ def can_follow_report(user, report) -> bool:
     return can_submit_report(user, report.street_id)
 
 
-def can_see_reporter_details(user, report) -> bool:
-    """The public sees a report without its reporter; the reporter sees their own in full.
-    (Stewards of the alley, the chief and assigned departments join with the case lifecycle.)"""
-    return _signed_in(user) and report.reporter_id == user.id
+def can_see_reporter_details(user, report, holds_claim: bool = False) -> bool:
+    """The public sees a report without its reporter. The reporter, the alley's stewards (holds_claim),
+    the street chief and the officers of the departments assigned to it see it in full."""
+    return _signed_in(user) and (report.reporter_id == user.id or _is_alley_steward(user, report, holds_claim)
+                                 or _has(user, (Role.CHIEF,), report.street_id)
+                                 or _is_assigned_officer(user, report) or is_admin(user))
+
+
+def can_handle_on_spot(user, report, holds_claim: bool) -> bool:
+    """劝导: a steward who holds the report's alley settles it there and then."""
+    return _is_alley_steward(user, report, holds_claim)
+
+
+def can_escalate_report(user, report, holds_claim: bool) -> bool:
+    """The alley's stewards pass a report up to the street chief; a reporter who is no steward does it directly."""
+    return _signed_in(user) and (_is_alley_steward(user, report, holds_claim) or report.reporter_id == user.id
+                                 or is_admin(user))
+
+
+def can_edit_categories(user) -> bool:
+    return _signed_in(user) and (any(g.role is Role.ORGANIZER for g in user.grants) or is_admin(user))
+
+
+def _is_alley_steward(user, report, holds_claim: bool) -> bool:
+    return holds_claim and report.alley_id is not None and _has(user, VOLUNTEER, report.street_id)
+
+
+def _is_assigned_officer(user, report) -> bool:
+    # Until the chief whistles departments (the case lifecycle), a category's default departments are assigned.
+    departments = set(report.category.default_departments or [])
+    return _signed_in(user) and any(g.role is Role.OFFICER and g.street_id == report.street_id
+                                    and g.department is not None and g.department.code in departments
+                                    for g in user.grants)

@@ -5,15 +5,19 @@ import uuid
 
 from flask import Response, current_app, jsonify, request
 from flask_babel import get_locale
+from geoalchemy2.shape import to_shape
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.api import bp
 from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
+from webapp.labels import status_label
 from webapp.models import Report, ReportPhoto
 from webapp.policies import can_see_reporter_details
 from webapp.services import reports
+from webapp.services.places import get_alley
+from webapp.services.transitions import MOVES, Step, get_report, holds_alley, transition
 from webapp.storage import storage_for
 
 
@@ -22,23 +26,54 @@ def _category_json(category) -> dict:
             "whistle_kind": category.whistle_kind.value}
 
 
+def _photo_json(report: Report, photo) -> dict:
+    url = f"/api/v1/reports/{report.id}/photos/{photo.position}"
+    return {"url": url, "thumbnail_url": f"{url}?size=thumb", "width": photo.width, "height": photo.height}
+
+
+def _event_json(report: Report, event, full: bool) -> dict:
+    """A step of the case file; who took it and their note only for those who see the case in full."""
+    shown = {"at": event.at.isoformat(), "from": event.from_status.value if event.from_status else None,
+             "to": event.to_status.value, "label": status_label(event.to_status),
+             "automatic": bool((event.details or {}).get("automatic"))}
+    if full:
+        shown |= {"by": event.actor.display_name if event.actor else None, "note": event.note,
+                  "photos": [_photo_json(report, p) for p in event.photos]}
+    return shown
+
+
 def public_report(report: Report) -> dict:
     """What anyone may see: never who reported it."""
     return {
         "id": report.id, "client_id": None, "category": report.category.code,
         "category_name": report.category.name_for(get_locale()), "status": report.status.value,
+        "status_label": status_label(report.status), "is_open": report.status.is_open,
         "street_id": report.street_id, "alley_id": report.alley_id,
         "alley": report.alley.name if report.alley else None, "description": report.description,
+        "lon": round(to_shape(report.location).x, 6), "lat": round(to_shape(report.location).y, 6),
         "created_at": report.created_at.isoformat(), "follower_count": report.follower_count,
-        "photos": [{"url": f"/api/v1/reports/{report.id}/photos/{p.position}",
-                    "thumbnail_url": f"/api/v1/reports/{report.id}/photos/{p.position}?size=thumb",
-                    "width": p.width, "height": p.height} for p in report.photos],
+        "photos": [_photo_json(report, p) for p in report.photos if p.event_id is None],
+        "events": [_event_json(report, e, full=False) for e in report.events],
     }
 
 
-def _own_report(report: Report) -> dict:
-    return public_report(report) | {"client_id": report.client_id, "snap_distance_m": report.snap_distance_m,
-                                    "anonymous": report.anonymous}
+def full_report(report: Report) -> dict:
+    """For the reporter, the alley's stewards, the chief and assigned departments."""
+    return public_report(report) | {
+        "client_id": report.client_id, "snap_distance_m": report.snap_distance_m, "anonymous": report.anonymous,
+        "accuracy_m": report.accuracy_m, "reporter": report.reporter.display_name,
+        "events": [_event_json(report, e, full=True) for e in report.events]}
+
+
+def report_for(user, report: Report) -> dict:
+    """The report as this user may see it, with the steps they may take now."""
+    holds = holds_alley(user, report)
+    shown = full_report(report) if can_see_reporter_details(user, report, holds) else public_report(report)
+    signed_in = getattr(user, "is_authenticated", False)
+    shown["actions"] = {
+        step.value: bool(signed_in and report.status in move.sources and move.allowed(user, report, holds))
+        for step, move in MOVES.items()}
+    return shown
 
 
 @bp.get("/categories")
@@ -89,7 +124,7 @@ def parse_report() -> reports.ReportInput:
 @login_required
 def file_report():
     report, created = reports.submit_report(current_user, parse_report())
-    return jsonify(_own_report(report)), 201 if created else 200
+    return jsonify(report_for(current_user, report)), 201 if created else 200
 
 
 @bp.get("/reports/nearby")
@@ -102,10 +137,7 @@ def nearby():
 
 @bp.get("/reports/<int:report_id>")
 def report(report_id: int):
-    found = db.session.get(Report, report_id)
-    if found is None:
-        raise NotFound(_l("No such report."))
-    return jsonify(_own_report(found) if can_see_reporter_details(current_user, found) else public_report(found))
+    return jsonify(report_for(current_user, get_report(report_id)))
 
 
 @bp.post("/reports/<int:report_id>/follow")
@@ -115,14 +147,60 @@ def follow(report_id: int):
     return jsonify({"id": followed.id, "follower_count": followed.follower_count})
 
 
+def _step_input() -> tuple[str, bytes | None]:
+    """A note as JSON, or multipart/form-data with a `note` field and one `photo` file."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("photo")
+        return request.form.get("note", ""), upload.read() if upload else None
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("note", ""), str):
+        raise BadRequest(_l("The request must be sent as JSON."))
+    return body.get("note", ""), None
+
+
+@bp.post("/reports/<int:report_id>/handle-on-spot")
+@login_required
+def handle_on_spot(report_id: int):
+    note, photo = _step_input()
+    report = transition(current_user, report_id, Step.HANDLE_ON_SPOT, note=note, photo=photo)
+    return jsonify(report_for(current_user, report))
+
+
+@bp.post("/reports/<int:report_id>/escalate")
+@login_required
+def escalate(report_id: int):
+    note, photo = _step_input()
+    report = transition(current_user, report_id, Step.ESCALATE, note=note, photo=photo)
+    return jsonify(report_for(current_user, report))
+
+
+@bp.get("/me/reports")
+@login_required
+def my_reports():
+    return jsonify({"reports": [report_for(current_user, report) | {"mine": mine}
+                                for report, mine in reports.my_reports(current_user)]})
+
+
+@bp.get("/alleys/<int:alley_id>/reports")
+def alley_reports(alley_id: int):
+    get_alley(alley_id)
+    return jsonify({"reports": [public_report(r) for r in reports.open_reports_in_alley(alley_id)]})
+
+
 @bp.get("/reports/<int:report_id>/photos/<int:position>")
 def photo(report_id: int, position: int):
-    # Photos are public with the report (never its reporter); keys stay random and unlisted.
+    # A report's photos are public with it (never its reporter); evidence added at a step is shown with the
+    # case file, so only to those who see the case in full. Keys stay random and unlisted.
     stored = db.session.scalar(db.select(ReportPhoto).where(ReportPhoto.report_id == report_id,
                                                             ReportPhoto.position == position))
     if stored is None:
         raise NotFound(_l("No such photo."))
+    public = stored.event_id is None
+    if not public:
+        report = get_report(report_id)
+        if not can_see_reporter_details(current_user, report, holds_alley(current_user, report)):
+            raise NotFound(_l("No such photo."))
     key = stored.thumb_key if request.args.get("size") == "thumb" else stored.storage_key
     response = Response(storage_for(current_app).open(key), mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
     return response

@@ -27,6 +27,7 @@ class ReportStatus(enum.Enum):
 
 
 OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ESCALATED})
+CLOSED_STATUSES = frozenset(ReportStatus) - OPEN_STATUSES
 
 
 def _enum(cls, length=20):
@@ -86,11 +87,15 @@ class ReportPhoto(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    # Set for evidence added at a step of the case (e.g. the steward's photo after 劝导), None for the report's own.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("report_events.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     storage_key: Mapped[str] = mapped_column(db.String(80), unique=True)
     thumb_key: Mapped[str] = mapped_column(db.String(80), unique=True)
     width: Mapped[int]
     height: Mapped[int]
+
+    event = relationship("ReportEvent")
 
 
 class ReportFollower(db.Model):
@@ -120,3 +125,4 @@ class ReportEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor = relationship("User")
+    photos = relationship("ReportPhoto", order_by="ReportPhoto.position", viewonly=True)

@@ -102,14 +102,15 @@ def stewards_of(alley_id: int) -> list[str]:
 
 def alley_for_volunteer(alley: Alley, user) -> dict:
     """What the alley's sheet shows one user: its team, last patrol and what they may do."""
-    from webapp.services.patrols import last_patrol_at  # patrols needs open_claim from here
+    from webapp.services.patrols import last_patrol_at  # patrols and reports need open_claim from here
+    from webapp.services.reports import count_open_reports
 
     signed_in = getattr(user, "is_authenticated", False)
     mine = signed_in and open_claim(user.id, alley.id) is not None
     last = last_patrol_at(alley.id)
     return {
         "stewards": stewards_of(alley.id),
-        "open_reports": 0,  # reports arrive with the reports issue
+        "open_reports": count_open_reports(alley.id),
         "last_patrol_at": last.isoformat() if last else None,
         "claim": claim_state(alley.id, alley.steward_count, {alley.id} if mine else set()),
         "max_stewards": current_app.config["STEWARDS_PER_ALLEY"],

@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from geo import queries
 from webapp.errors import BadRequest, Conflict, Forbidden, IdempotencyConflict, NotFound
 from webapp.extensions import db
-from webapp.models import (OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto,
-                           ReportStatus, User)
+from webapp.models import OPEN_REPORT_STATUSES, Category, Report, ReportFollower, ReportPhoto, User
 from webapp.models.places import WGS84
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
+from webapp.services.transitions import get_report, open_case
 from webapp.storage import storage_for
 
 MAX_DESCRIPTION = 2000
@@ -100,18 +100,13 @@ def submit_report(user: User, data: ReportInput) -> tuple[Report, bool]:
             street_id=street_id, alley_id=snap.alley_id if snap else None,
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
-            accuracy_m=data.accuracy_m, anonymous=data.anonymous, status=ReportStatus.SUBMITTED)
+            accuracy_m=data.accuracy_m, anonymous=data.anonymous)
         for position, photo in enumerate(cleaned):
             image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
             stored += [image_key, thumb_key]
             report.photos.append(ReportPhoto(position=position, storage_key=image_key, thumb_key=thumb_key,
                                              width=photo.width, height=photo.height))
-        report.events.append(ReportEvent(actor_id=user.id, from_status=None, to_status=ReportStatus.SUBMITTED))
-        if category.is_safety:  # 安全隐患 go to the street chief at once
-            report.status = ReportStatus.ESCALATED
-            report.events.append(ReportEvent(actor_id=user.id, from_status=ReportStatus.SUBMITTED,
-                                             to_status=ReportStatus.ESCALATED, note="safety category",
-                                             details={"automatic": True}))
+        open_case(report, user.id, category.is_safety)
         db.session.add(report)
         db.session.commit()
     except IntegrityError:
@@ -143,9 +138,7 @@ def nearby_open_reports(category_code: str, lon: float, lat: float) -> list[tupl
 
 def follow_report(user: User, report_id: int) -> Report:
     """ "Me too": the user follows the case and it counts one more, instead of a new case."""
-    report = db.session.get(Report, report_id)
-    if report is None:
-        raise NotFound(_l("No such report."))
+    report = get_report(report_id)
     if not can_follow_report(user, report):
         raise Forbidden()
     if report.reporter_id == user.id:
@@ -160,3 +153,23 @@ def follow_report(user: User, report_id: int) -> Report:
         raise Conflict(_l("You already follow this report."))
     db.session.refresh(report)
     return report
+
+
+def my_reports(user: User, limit: int = 100) -> list[tuple[Report, bool]]:
+    """The user's own reports and the ones they follow ("me too"), newest first: (report, is_mine)."""
+    followed = db.select(ReportFollower.report_id).where(ReportFollower.user_id == user.id)
+    found = db.session.scalars(db.select(Report).where((Report.reporter_id == user.id) | Report.id.in_(followed))
+                               .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)).all()
+    return [(report, report.reporter_id == user.id) for report in found]
+
+
+def open_reports_in_alley(alley_id: int, limit: int = 50) -> list[Report]:
+    return db.session.scalars(db.select(Report).where(Report.alley_id == alley_id,
+                                                      Report.status.in_(OPEN_REPORT_STATUSES))
+                              .order_by(Report.created_at.desc()).limit(limit)).all()
+
+
+def count_open_reports(alley_id: int) -> int:
+    return db.session.scalar(db.select(db.func.count(Report.id)).where(Report.alley_id == alley_id,
+                                                                      Report.status.in_(OPEN_REPORT_STATUSES)))
+
