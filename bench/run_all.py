@@ -1,6 +1,7 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import foundation, volunteers_http
+from bench import foundation, reports_http, volunteers_http
 
 if __name__ == "__main__":
     foundation.main()
     volunteers_http.main()
+    reports_http.main()

@@ -135,7 +135,8 @@ def _flatten(image: Image.Image) -> Image.Image:
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     image.info = {}  # nothing from the upload (EXIF, GPS, XMP, ICC, comments) may ride along
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    # Baseline, not progressive: progressive encoding tripled the time per photo (bench/reports_http.py).
+    image.save(out, "JPEG", quality=quality, optimize=True)
     return out.getvalue()
 
 

@@ -47,8 +47,8 @@ def test_a_report_with_photos_is_filed_once_and_its_photos_carry_no_gps(reporter
     data = body(lon, lat, description="楼道口堆了很多纸箱")
     first = client.post("/api/v1/reports", data=multipart(data, [(with_gps.getvalue(), "a.jpg"), (jpeg(), "b.jpg")]))
     assert first.status_code == 201, first.get_json()
-    filed = first.get_json()
-    assert len(filed["photos"]) == 2 and filed["alley"] is not None
+    filed = client.get(first.get_json()["api_url"]).get_json()
+    assert first.get_json()["photo_count"] == 2 and len(filed["photos"]) == 2 and filed["alley"] is not None
     again = client.post("/api/v1/reports", data=multipart(data, [(with_gps.getvalue(), "a.jpg"), (jpeg(), "b.jpg")]))
     assert again.status_code == 200 and again.get_json()["id"] == filed["id"]
     photo = client.get(filed["photos"][0]["url"])
@@ -109,3 +109,40 @@ def test_categories_have_names_in_the_users_language(app, client):
     en = client.get("/api/v1/categories", headers={"Accept-Language": "en"}).get_json()["categories"]
     assert zh[0]["name"] == "违法建设" and en[0]["name"] == "Illegal structure"
     assert {c["code"] for c in zh if c["is_safety"]} == {"fire_hazard", "gas_hazard"}
+
+
+def test_the_steward_handles_it_on_the_spot_and_the_public_sees_the_step_but_not_the_note(reporter, app):
+    from webapp.services.claims import claim_alley
+    client, (lon, lat), _ = reporter
+    filed = client.post("/api/v1/reports", json=body(lon, lat)).get_json()
+    steward = make_user(Role.STEWARD)
+    claim_alley(steward, filed["alley_id"])
+    as_steward = app.test_client(user=steward)
+    assert as_steward.get(f"/api/v1/reports/{filed['id']}").get_json()["actions"] == {
+        "handle_on_spot": True, "escalate": True}
+    done = as_steward.post(f"/api/v1/reports/{filed['id']}/handle-on-spot",
+                           data={"note": "已劝导", "photo": (io.BytesIO(jpeg()), "after.jpg")})
+    assert done.status_code == 200, done.get_json()
+    steps = done.get_json()["events"]
+    assert [e["to"] for e in steps] == ["submitted", "handled_on_spot"] and steps[-1]["note"] == "已劝导"
+    evidence = steps[-1]["photos"][0]["url"]
+    assert as_steward.get(evidence).status_code == 200 and client.get(evidence).status_code == 200
+    public = app.test_client(user=None)
+    seen = public.get(f"/api/v1/reports/{filed['id']}").get_json()
+    assert [e["to"] for e in seen["events"]] == ["submitted", "handled_on_spot"]
+    assert "note" not in seen["events"][-1] and seen["photos"] == [] and public.get(evidence).status_code == 404
+    again = as_steward.post(f"/api/v1/reports/{filed['id']}/escalate", json={})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "illegal_transition"
+
+
+def test_my_reports_and_the_alleys_open_reports(reporter, app):
+    client, (lon, lat), _ = reporter
+    filed = client.post("/api/v1/reports", json=body(lon, lat)).get_json()
+    mine = client.get("/api/v1/me/reports").get_json()["reports"]
+    assert [(r["id"], r["mine"]) for r in mine] == [(filed["id"], True)]
+    listed = app.test_client(user=None).get(f"/api/v1/alleys/{filed['alley_id']}/reports").get_json()["reports"]
+    assert [r["id"] for r in listed] == [filed["id"]]
+    assert app.test_client(user=None).get(f"/api/v1/alleys/{filed['alley_id']}").get_json()[
+        "properties"]["open_reports"] == 1
+    escalated = client.post(f"/api/v1/reports/{filed['id']}/escalate", json={"note": "没人管"})
+    assert escalated.get_json()["status"] == "escalated"
