@@ -1,6 +1,7 @@
 """Typed domain errors and the one handler that renders them (and HTTP errors) as HTML or JSON."""
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -84,6 +85,11 @@ def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         return _render(err.http_status, err.code, err.message, err.details)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err: CSRFError):
+        # Its own code, so an app sending a queued report knows to fetch a fresh token rather than give up.
+        return _render(400, "csrf_failed", _l("This page has expired. Please reload it and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -5,7 +5,7 @@ from flask import Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from webapp.pwa import bp
-from webapp.pwa.assets import shell_urls, shell_version
+from webapp.pwa.assets import asset_url, shell_urls, shell_version
 
 THEME = "#a61b1b"
 
@@ -32,7 +32,8 @@ def service_worker():
     code = (current_app.static_folder + "/sw.js")
     with open(code, encoding="utf-8") as source:
         script = (f"const VERSION = {json.dumps(shell_version())};\n"
-                  f"const SHELL = {json.dumps(shell_urls())};\n" + source.read())
+                  f"const SHELL = {json.dumps(shell_urls())};\n"
+                  f"const OUTBOX_SCRIPT = {json.dumps(asset_url('js/outbox.js'))};\n" + source.read())
     response = Response(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"

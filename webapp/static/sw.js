@@ -1,6 +1,7 @@
 // The service worker (served at /sw.js with VERSION and SHELL prepended): offline shell and caching.
-/* global VERSION, SHELL */
+/* global VERSION, SHELL, OUTBOX_SCRIPT, AlleyOutbox */
 'use strict';
+importScripts(OUTBOX_SCRIPT); // the report outbox, shared with the pages
 const SHELL_CACHE = `shell-${VERSION}`;
 const RUNTIME_CACHE = `runtime-${VERSION}`;
 const OFFLINE_URL = '/offline';
@@ -23,7 +24,8 @@ async function networkFirst(request, fallbackUrl) {
     if (response.ok) cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await caches.match(request, { ignoreVary: true });
+    // The newest copy first (the runtime cache), then the one stored at install (maybe signed out).
+    const cached = await cache.match(request, { ignoreVary: true }) || await caches.match(request, { ignoreVary: true });
     if (cached) return cached;
     if (fallbackUrl) return caches.match(fallbackUrl);
     throw error;
@@ -49,4 +51,19 @@ self.addEventListener('fetch', (event) => {
   } else if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(request));
   }
+});
+
+// Background Sync: the browser wakes the worker when the connection is back and it sends the outbox.
+// A rejected promise asks the browser to try again later; open pages are told to refresh their list.
+async function tellPages(summary) {
+  const pages = await self.clients.matchAll({ type: 'window' });
+  pages.forEach((page) => page.postMessage({ type: 'outbox', sent: summary.sent.length, waiting: summary.waiting }));
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'report-outbox') return;
+  event.waitUntil(AlleyOutbox.flush().then(async (summary) => {
+    await tellPages(summary);
+    if (summary.waiting) throw new Error('reports still waiting');
+  }));
 });

@@ -44,12 +44,32 @@
     q('[data-stewards]').textContent = props.stewards.length
       ? `${props.stewards.join('、')} (${props.stewards.length}/${props.max_stewards})` : text.nobody;
     q('[data-reports]').textContent = String(props.open_reports);
+    listOpenReports(current.alley.id, props.open_reports);
     q('[data-last-patrol]').textContent = relativeTime(props.last_patrol_at);
     q('[data-claim]').hidden = !props.can_claim;
     q('[data-leave]').hidden = props.claim !== 'mine';
     q('[data-start-patrol]').hidden = !props.can_patrol;
     q('[data-signin]').hidden = Boolean(config.user);
     sheet.hidden = false;
+  }
+
+  // The alley's open reports, each a link to its case page.
+  async function listOpenReports(alleyId, count) {
+    const list = q('[data-alley-reports]');
+    list.hidden = true;
+    list.textContent = '';
+    if (!count) return;
+    const response = await fetch(`${config.alleysUrl}/${alleyId}/reports`, { credentials: 'same-origin' });
+    if (!response.ok || !current || current.alley.id !== alleyId) return;
+    (await response.json()).reports.forEach((r) => {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = `/reports/${r.id}`;
+      a.textContent = `${r.category_name} · ${r.status_label} · ${new Date(r.created_at).toLocaleDateString(document.documentElement.lang)}`;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    list.hidden = false;
   }
 
   document.addEventListener('alley:select', (e) => {
