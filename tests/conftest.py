@@ -72,16 +72,24 @@ def _fresh_g_per_request(sender, **extra):
 request_started.connect(_fresh_g_per_request)
 
 
+_seeded: dict[str, dict] = {}  # database url -> {table name: rows as the migrations left them}
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app(config_for(database_url))
     with app.app_context():
+        tables = [t for t in db.metadata.sorted_tables if t.name in KEEP_TABLES]
+        if database_url not in _seeded:
+            with db.engine.connect() as conn:
+                _seeded[database_url] = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in tables}
         yield app
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
-                if table.name not in KEEP_TABLES:
-                    conn.execute(table.delete())
+                conn.execute(table.delete())
+            for table in tables:  # seeded data (departments, categories) back as it was, whatever a test changed
+                conn.execute(table.insert(), _seeded[database_url][table.name])
         db.engine.dispose()
 
 

@@ -1,7 +1,7 @@
 """Translated labels for codes stored in the database (roles, checklist items), in one place."""
 from flask_babel import lazy_gettext as _l
 
-from webapp.models import ReportStatus, Role
+from webapp.models import ReportStatus, Role, WhistleKind
 
 ROLE_LABELS = {
     Role.RESIDENT: _l("Resident"),
@@ -42,3 +42,10 @@ STATUS_LABELS = {
 
 def status_label(status: ReportStatus | str) -> str:
     return str(STATUS_LABELS[ReportStatus(status)])
+
+
+WHISTLE_LABELS = {
+    WhistleKind.ENFORCEMENT: _l("Comprehensive enforcement whistle (综合执法哨)"),
+    WhistleKind.EMERGENCY: _l("Emergency whistle (应急处置哨)"),
+    WhistleKind.KEY_WORK: _l("Key work whistle (重点工作哨)"),
+}
