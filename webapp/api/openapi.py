@@ -25,6 +25,11 @@ def _errors(*statuses: str) -> dict:
 REPORT_ID = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 ALLEY_ID = [{"name": "alley_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
+STEP_BODY = {"content": {
+    "application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "note": {"type": "string"}, "photo": {"type": "string", "format": "binary"}}}}}}
+
 PATHS = {
     "/api/v1/streets": {"get": {"summary": "Streets with their extent and number of alleys",
                                 "responses": {"200": _json({"type": "object"})}}},
@@ -88,6 +93,21 @@ PATHS = {
     "/api/v1/reports/{report_id}/follow": {"post": {
         "summary": "Me too: follow the report instead of filing a new one", "parameters": REPORT_ID,
         "responses": {"200": _json({"type": "object"}), **_errors("401", "403", "404", "409")}}},
+    "/api/v1/reports/{report_id}/handle-on-spot": {"post": {
+        "summary": "劝导: a steward of the report's alley marks it handled on the spot; a note is required. "
+                   "JSON {note}, or multipart with `note` and one `photo`",
+        "parameters": REPORT_ID, "requestBody": STEP_BODY,
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404", "409")}}},
+    "/api/v1/reports/{report_id}/escalate": {"post": {
+        "summary": "Pass the report to the street chief (the alley's stewards, or the reporter); note optional",
+        "parameters": REPORT_ID, "requestBody": STEP_BODY,
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404", "409")}}},
+    "/api/v1/me/reports": {"get": {
+        "summary": "My reports and the ones I follow, newest first, each with its case file steps",
+        "responses": {"200": _json({"type": "object"}), **_errors("401")}}},
+    "/api/v1/alleys/{alley_id}/reports": {"get": {
+        "summary": "The alley's open reports (public view)", "parameters": ALLEY_ID,
+        "responses": {"200": _json({"type": "object"}), **_errors("404")}}},
     "/api/v1/reports/{report_id}/photos/{position}": {"get": {
         "summary": "A report's photo (JPEG, metadata removed); ?size=thumb for the thumbnail",
         "parameters": REPORT_ID + [{"name": "position", "in": "path", "required": True,
