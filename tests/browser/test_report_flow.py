@@ -76,7 +76,7 @@ def test_three_taps_online_show_the_report_and_duplicates_nearby(app, live_serve
             page.wait_for_function("window.__gps.watching() > 0")
             page.evaluate("([lon, lat]) => window.__gps.feed(lon, lat, Date.now())", [lon, lat])
             page.get_by_role("button", name="堆物堆料", exact=True).click()
-            page.locator("[data-duplicates] li").wait_for()
+            page.locator("[data-duplicates] li").first.wait_for()
             assert "我也遇到" in page.locator("[data-duplicates]").inner_text()
             assert "8" in page.locator("[data-report-where]").inner_text()  # the GPS accuracy, in metres
             page.screenshot(path=str(ARTIFACTS / f"report-form-{size}-{backend_of(app)}.png"))

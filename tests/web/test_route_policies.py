@@ -67,6 +67,23 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("pwa.service_worker", "GET"): (("/sw.js",), EVERYONE),
         ("pwa.manifest", "GET"): (("/manifest.webmanifest",), EVERYONE),
         ("pwa.offline", "GET"): (("/offline",), EVERYONE),
+        # Report pages: a refused step or "me too" shows the page again, with the error's status.
+        ("reports.show", "GET"): ((f"/reports/{report_id}",), EVERYONE),
+        ("reports.take_step", "POST"): ((f"/reports/{report_id}/steps/escalate", {"data": {}}),
+                                        {**only({"resident", "admin"}, 302), ANON: 302}),  # the resident filed it
+        # Everyone signed in has said "me too" through the API above already (the resident filed it).
+        ("reports.follow", "POST"): ((f"/reports/{report_id}/follow",), signed_in(409, 302)),
+        ("reports.back_to_report", "GET"): ((f"/reports/{report_id}/steps/escalate",), {who: 302 for who in WHO}),
+        ("reports.mine", "GET"): (("/reports/mine",), signed_in(200, 302)),
+        # Walked after the page's escalation above: nobody holds the alley, and what was escalated stays so.
+        ("api.handle_on_spot", "POST"): ((f"/api/v1/reports/{report_id}/handle-on-spot", {"json": {"note": "劝导"}}),
+                                         only(set(), 403)),
+        ("api.escalate", "POST"): ((f"/api/v1/reports/{report_id}/escalate", {"json": {}}),
+                                   only({"resident", "admin"}, 409)),
+        ("api.my_reports", "GET"): (("/api/v1/me/reports",), signed_in(200, 401)),
+        ("api.alley_reports", "GET"): ((f"/api/v1/alleys/{alley_id}/reports",), EVERYONE),
+        ("categories.index", "GET"): (("/categories",), {**only({"organizer", "admin"}, 200), ANON: 302}),
+        ("categories.save", "POST"): (("/categories/noise", {"data": {}}), {**only({"organizer", "admin"}, 400), ANON: 302}),
     }
 
 

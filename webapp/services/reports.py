@@ -163,6 +163,11 @@ def my_reports(user: User, limit: int = 100) -> list[tuple[Report, bool]]:
     return [(report, report.reporter_id == user.id) for report in found]
 
 
+def is_following(user: User, report_id: int) -> bool:
+    return db.session.scalar(db.select(ReportFollower.id).where(ReportFollower.report_id == report_id,
+                                                                ReportFollower.user_id == user.id)) is not None
+
+
 def open_reports_in_alley(alley_id: int, limit: int = 50) -> list[Report]:
     return db.session.scalars(db.select(Report).where(Report.alley_id == alley_id,
                                                       Report.status.in_(OPEN_REPORT_STATUSES))

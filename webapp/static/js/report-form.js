@@ -136,16 +136,19 @@
       li.className = 'duplicate';
       const what = document.createElement('a');
       what.href = `/reports/${r.id}`;
-      what.textContent = `${r.category_name} · ${r.alley || ''} · ${fmt(text.metresAway, { metres: Math.round(r.distance_m) })} · ${r.status_label}`;
+      const facts = [r.category_name, r.alley, fmt(text.metresAway, { metres: Math.round(r.distance_m) }), r.status_label];
+      if (r.follower_count) facts.push(fmt(text.alsoSeen, { count: r.follower_count }));
+      what.textContent = facts.filter(Boolean).join(' · ');
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'button';
-      button.textContent = fmt(text.meToo, { count: r.follower_count + 1 });
+      button.textContent = text.meToo;
       button.addEventListener('click', () => meToo(r.id, button));
       li.append(what, button);
       list.appendChild(li);
     });
     box.hidden = false;
+    box.scrollIntoView({ block: 'nearest' }); // before the reporter sends a second one
   }
 
   async function meToo(id, button) {
