@@ -42,9 +42,10 @@ def prepare(url: str) -> dict:
         street = db.session.scalar(db.select(Street).where(Street.name == STREET))
         alleys = db.session.scalars(db.select(Alley.id).where(Alley.street_id == street.id)).all()
         users = [create_user(display_name=f"压测{i}", username=f"bench{i}", password="bench-password",
-                             role=Role.STEWARD, street_name=STREET).id for i in range(CLIENTS)]
+                             role=Role.STEWARD, street_name=STREET) for i in range(CLIENTS)]
         serializer = app.session_interface.get_signing_serializer(app)
-        cookies = [serializer.dumps({"_user_id": str(uid), "_fresh": True}) for uid in users]
+        # The session names the user with their login token (User.get_id), as a real sign-in does.
+        cookies = [serializer.dumps({"_user_id": user.get_id(), "_fresh": True}) for user in users]
         bbox = ",".join(str(v) for v in queries.street_extents(db.session)[street.id])
         db.session.remove()
         db.engine.dispose()

@@ -85,6 +85,10 @@ def test_three_taps_online_show_the_report_and_duplicates_nearby(app, live_serve
             result.wait_for()
             assert "已发送" in result.inner_text()
             page.screenshot(path=str(ARTIFACTS / f"report-sent-{size}-{backend_of(app)}.png"))
+            result.locator("[data-result-close]").click()
+            page.locator(".alley-label", has_text=alley.name).click()  # the alley's sheet lists its open reports
+            page.locator("[data-alley-reports] a").first.wait_for()
+            assert page.locator("[data-alley-reports] a").count() >= 2
         finally:
             context.close()
         assert errors == []

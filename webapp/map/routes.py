@@ -71,7 +71,6 @@ def index():
             "sent": _("Report sent. Thank you!"),
             "sentEscalated": _("Report sent, and passed to the street chief at once because it is a safety hazard."),
             "savedOffline": _("No connection: the report is saved on this phone and will be sent when the connection is back."),
-            "openReports": _("Open reports in this alley"),
         },
     }
     map_config["coverageShare"] = config["PATROL_COVERAGE_SHARE"]
