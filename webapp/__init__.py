@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
+from sqlalchemy.orm import joinedload
 
 from webapp import config as settings
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -51,7 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, token = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # Roles come along in the same query: nearly every request asks a policy, and policies read them.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.grants)]) if user_id.isdigit() else None
         return user if user is not None and token == user.login_token else None
 
     from webapp.api import bp as api_bp

@@ -65,11 +65,11 @@ def full_report(report: Report) -> dict:
         "events": [_event_json(report, e, full=True) for e in report.events]}
 
 
-def _filed(report: Report) -> dict:
+def _filed(report: Report, photo_count: int) -> dict:
     """The answer to filing (or replaying) a report: enough for the app to link to it, cheap to build."""
     return {"id": report.id, "client_id": report.client_id, "status": report.status.value,
             "status_label": status_label(report.status), "street_id": report.street_id, "alley_id": report.alley_id,
-            "created_at": report.created_at.isoformat(), "photo_count": len(report.photos),
+            "created_at": report.created_at.isoformat(), "photo_count": photo_count,
             "url": f"/reports/{report.id}", "api_url": f"/api/v1/reports/{report.id}"}
 
 
@@ -131,8 +131,9 @@ def parse_report() -> reports.ReportInput:
 @bp.post("/reports")
 @login_required
 def file_report():
-    report, created = reports.submit_report(current_user, parse_report())
-    return jsonify(_filed(report)), 201 if created else 200
+    data = parse_report()
+    report, created = reports.submit_report(current_user, data)
+    return jsonify(_filed(report, photo_count=len(data.photos))), 201 if created else 200
 
 
 @bp.get("/reports/nearby")
