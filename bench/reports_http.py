@@ -3,33 +3,25 @@
 Run: .venv/bin/python -m bench.reports_http   (needs ../shared/data and PostgreSQL + PostGIS)
 Prints req/s, p50/p95 and the ratio to the bare INSERT for each engine, side by side in one run.
 """
-import http.client
 import io
 import json
-import os
 import random
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 import uuid
 
 from geoalchemy2.shape import to_shape
 from PIL import Image, ImageFilter
 from shapely.geometry import Point
 
-from bench.common import ROADS, SUBDISTRICTS, databases, make_app, percentile, require_shared_data
-from bench.volunteers_http import _free_port
+from bench.common import (ROADS, SECRET, SUBDISTRICTS, databases, free_port, load, make_app, percentile,
+                          require_shared_data, start_gunicorn)
 from geo.importers.geojson import read_segments, read_streets
 from webapp.extensions import db
 from webapp.models import Alley, Category, Role, Street
 from webapp.services.people import create_user
 from webapp.services.places import import_alleys, import_streets
 
-SECRET = "bench-secret"
 CLIENTS = 8  # concurrent connections
 STREET = "龙潭街道"
 CASES = [("bare INSERT", 100, None), ("POST /reports JSON", 100, 300), ("POST /reports + 1600px photo", 12, 30)]
@@ -73,59 +65,19 @@ def make_photo() -> bytes:
     return out.getvalue()
 
 
-def build_request(case: str, data: dict, i: int, n: int, photo: bytes) -> tuple[str, bytes, dict]:
+def build_request(case: str, data: dict, i: int, n: int, photo: bytes) -> tuple[str, str, bytes, dict]:
     lon, lat = data["points"][(i * 61 + n) % len(data["points"])]
     body = {"client_id": str(uuid.uuid4()), "category": data["category"], "lon": lon, "lat": lat,
             "accuracy": 8, "description": f"压测 {i}-{n}: 楼道口堆放杂物"}
     headers = {"Cookie": f"session={data['cookies'][i]}", "Content-Type": "application/json"}
     if case.startswith("bare"):
-        return "/bench/bare-insert", json.dumps(body).encode(), headers
+        return "POST", "/bench/bare-insert", json.dumps(body).encode(), headers
     if "photo" not in case:
-        return "/api/v1/reports", json.dumps(body).encode(), headers
+        return "POST", "/api/v1/reports", json.dumps(body).encode(), headers
     parts = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="data"\r\n\r\n{json.dumps(body)}\r\n'
              f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photos"; filename="p.jpg"\r\n'
              "Content-Type: image/jpeg\r\n\r\n").encode() + photo + f"\r\n--{BOUNDARY}--\r\n".encode()
-    return "/api/v1/reports", parts, headers | {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
-
-
-def start_gunicorn(url: str, port: int, env: dict) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, **env)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "bench.reports_baseline_app:app"], env=env)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def load(port: int, requests: list[list]) -> tuple[list[float], float, dict]:
-    """Each client POSTs its prepared requests on one keep-alive connection; latencies (ms), wall time, statuses."""
-    latencies, statuses, lock = [], {}, threading.Lock()
-
-    def client(mine):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for path, body, headers in mine:
-            start = time.perf_counter()
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            with lock:
-                latencies.append((time.perf_counter() - start) * 1000)
-                statuses[response.status] = statuses.get(response.status, 0) + 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(mine,)) for mine in requests]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, time.perf_counter() - start, statuses
+    return "POST", "/api/v1/reports", parts, headers | {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
 
 
 def main():
@@ -137,8 +89,9 @@ def main():
         for engine, url in urls.items():
             data = prepare(url)
             instance = tempfile.mkdtemp(prefix="alleys-bench-instance-reports-")  # uploads land here
-            port = _free_port()
-            server = start_gunicorn(url, port, data["fixed"] | {"ALLEYS_INSTANCE_DIR": instance})
+            port = free_port()
+            server = start_gunicorn("bench.reports_baseline_app:app", url, port,
+                                    data["fixed"] | {"ALLEYS_INSTANCE_DIR": instance})
             try:
                 for case, _, _ in CASES:  # one request each to warm both workers, and check 201
                     warm = [[build_request(case, data, i, 9999, photo)] for i in range(CLIENTS)]

@@ -3,15 +3,9 @@
 Run: .venv/bin/python -m bench.volunteers_http   (needs ../shared/data and PostgreSQL + PostGIS)
 Prints p50/p95 latency and requests per second for each engine, side by side in one run.
 """
-import http.client
-import os
-import socket
-import subprocess
-import sys
-import threading
-import time
 
-from bench.common import ROADS, SUBDISTRICTS, databases, make_app, percentile, require_shared_data
+from bench.common import (ROADS, SECRET, SUBDISTRICTS, databases, free_port, load, make_app, percentile,
+                          require_shared_data, start_gunicorn)
 from geo import queries
 from geo.importers.geojson import read_segments, read_streets
 from webapp.extensions import db
@@ -19,16 +13,9 @@ from webapp.models import Alley, Role, Street
 from webapp.services.people import create_user
 from webapp.services.places import import_alleys, import_streets
 
-SECRET = "bench-secret"
 CLIENTS = 8  # concurrent connections
 REQUESTS_PER_CLIENT = 150
 STREET = "龙潭街道"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(url: str) -> dict:
@@ -52,47 +39,6 @@ def prepare(url: str) -> dict:
     return {"street_id": street.id, "alleys": alleys, "cookies": cookies, "bbox": bbox}
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "bench.http_app:app"], env=env)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def load(port: int, make_requests) -> tuple[list[float], float, dict]:
-    """Each client sends its requests on one keep-alive connection; returns latencies (ms), wall time, statuses."""
-    latencies, statuses, lock = [], {}, threading.Lock()
-
-    def client(index):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for method, path, headers in make_requests(index):
-            start = time.perf_counter()
-            conn.request(method, path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-            with lock:
-                latencies.append(elapsed)
-                statuses[response.status] = statuses.get(response.status, 0) + 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, time.perf_counter() - start, statuses
-
-
 def report(label, latencies, seconds, statuses):
     print(f"  {label}: {len(latencies)} requests, {len(latencies) / seconds:.0f} req/s, "
           f"p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, statuses {statuses}")
@@ -103,25 +49,26 @@ def main():
     with databases() as urls:
         for engine, url in urls.items():
             data = prepare(url)
-            port = _free_port()
-            server = start_gunicorn(url, port)
+            port = free_port()
+            server = start_gunicorn("bench.http_app:app", url, port)
             print(f"{engine} (gunicorn, 2 workers x 4 threads, {CLIENTS} concurrent clients):")
             try:
                 def layer(i):
                     headers = {"Cookie": f"session={data['cookies'][i]}", "Accept-Encoding": "gzip"}
                     path = f"/api/v1/alleys?bbox={data['bbox']}&street={data['street_id']}"
-                    return [("GET", path, headers)] * REQUESTS_PER_CLIENT
+                    return [("GET", path, None, headers)] * REQUESTS_PER_CLIENT
 
                 def claims(i):
                     headers = {"Cookie": f"session={data['cookies'][i]}"}
                     alleys = data["alleys"]
                     for n in range(REQUESTS_PER_CLIENT // 2):
                         alley = alleys[(i * 7 + n) % len(alleys)]
-                        yield "POST", f"/api/v1/alleys/{alley}/claim", headers
-                        yield "DELETE", f"/api/v1/alleys/{alley}/claim", headers
+                        yield "POST", f"/api/v1/alleys/{alley}/claim", None, headers
+                        yield "DELETE", f"/api/v1/alleys/{alley}/claim", None, headers
 
-                report(f"GET /api/v1/alleys ({STREET})", *load(port, layer))
-                report("POST + DELETE /api/v1/alleys/<id>/claim", *load(port, claims))
+                report(f"GET /api/v1/alleys ({STREET})", *load(port, [layer(i) for i in range(CLIENTS)]))
+                report("POST + DELETE /api/v1/alleys/<id>/claim",
+                       *load(port, [list(claims(i)) for i in range(CLIENTS)]))
             finally:
                 server.terminate()
                 server.wait(10)

@@ -56,7 +56,8 @@ def can_submit_report(user, street_id: int) -> bool:
 
 
 def can_follow_report(user, report) -> bool:
-    return can_submit_report(user, report.street_id)
+    """ "Me too" is for someone else's report in one's own street."""
+    return can_submit_report(user, report.street_id) and report.reporter_id != user.id
 
 
 def can_see_reporter_details(user, report, holds_claim: bool = False) -> bool:

@@ -32,6 +32,12 @@ class PhotoStorage(Protocol):
         ...
 
 
+def discard(storage: PhotoStorage, keys: list[str]) -> None:
+    """Removes what a failed request had stored, so it leaves no file behind."""
+    for key in keys:
+        storage.delete(key)
+
+
 def new_key(suffix: str) -> str:
     """A random, unguessable key; the two-character directory keeps any one directory small."""
     if suffix not in SUFFIXES:

@@ -119,7 +119,7 @@ def test_the_steward_handles_it_on_the_spot_and_the_public_sees_the_step_but_not
     claim_alley(steward, filed["alley_id"])
     as_steward = app.test_client(user=steward)
     assert as_steward.get(f"/api/v1/reports/{filed['id']}").get_json()["actions"] == {
-        "handle_on_spot": True, "escalate": True}
+        "handle_on_spot": True, "escalate": True, "follow": True}
     done = as_steward.post(f"/api/v1/reports/{filed['id']}/handle-on-spot",
                            data={"note": "已劝导", "photo": (io.BytesIO(jpeg()), "after.jpg")})
     assert done.status_code == 200, done.get_json()

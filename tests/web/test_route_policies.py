@@ -75,11 +75,9 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("reports.follow", "POST"): ((f"/reports/{report_id}/follow",), signed_in(409, 302)),
         ("reports.back_to_report", "GET"): ((f"/reports/{report_id}/steps/escalate",), {who: 302 for who in WHO}),
         ("reports.mine", "GET"): (("/reports/mine",), signed_in(200, 302)),
-        # Walked after the page's escalation above: nobody holds the alley, and what was escalated stays so.
-        ("api.handle_on_spot", "POST"): ((f"/api/v1/reports/{report_id}/handle-on-spot", {"json": {"note": "劝导"}}),
+        # Walked after the page's escalation above: nobody holds the alley (one endpoint for both API steps).
+        ("api.take_step", "POST"): ((f"/api/v1/reports/{report_id}/handle-on-spot", {"json": {"note": "劝导"}}),
                                          only(set(), 403)),
-        ("api.escalate", "POST"): ((f"/api/v1/reports/{report_id}/escalate", {"json": {}}),
-                                   only({"resident", "admin"}, 409)),
         ("api.my_reports", "GET"): (("/api/v1/me/reports",), signed_in(200, 401)),
         ("api.alley_reports", "GET"): ((f"/api/v1/alleys/{alley_id}/reports",), EVERYONE),
         ("categories.index", "GET"): (("/categories",), {**only({"organizer", "admin"}, 200), ANON: 302}),

@@ -14,8 +14,9 @@ from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
 from webapp.labels import status_label
 from webapp.models import Report, ReportPhoto
-from webapp.policies import can_see_reporter_details
+from webapp.policies import can_follow_report, can_see_reporter_details
 from webapp.services import reports
+from webapp.services.claims import claimed_alley_ids
 from webapp.services.places import get_alley
 from webapp.services.transitions import MOVES, Step, get_report, holds_alley, transition
 from webapp.storage import storage_for
@@ -44,13 +45,14 @@ def _event_json(report: Report, event, full: bool) -> dict:
 
 def public_report(report: Report) -> dict:
     """What anyone may see: never who reported it."""
+    point = to_shape(report.location)
     return {
         "id": report.id, "client_id": None, "category": report.category.code,
         "category_name": report.category.name_for(get_locale()), "status": report.status.value,
         "status_label": status_label(report.status), "is_open": report.status.is_open,
         "street_id": report.street_id, "alley_id": report.alley_id,
         "alley": report.alley.name if report.alley else None, "description": report.description,
-        "lon": round(to_shape(report.location).x, 6), "lat": round(to_shape(report.location).y, 6),
+        "lon": round(point.x, 6), "lat": round(point.y, 6),
         "created_at": report.created_at.isoformat(), "follower_count": report.follower_count,
         "photos": [_photo_json(report, p) for p in report.photos if p.event_id is None],
         "events": [_event_json(report, e, full=False) for e in report.events],
@@ -73,14 +75,15 @@ def _filed(report: Report, photo_count: int) -> dict:
             "url": f"/reports/{report.id}", "api_url": f"/api/v1/reports/{report.id}"}
 
 
-def report_for(user, report: Report) -> dict:
-    """The report as this user may see it, with the steps they may take now."""
-    holds = holds_alley(user, report)
+def report_for(user, report: Report, held_alleys: set[int] | None = None) -> dict:
+    """The report as this user may see it, with what they may do now. Lists pass the user's claimed
+    alley ids (held_alleys) so each report does not ask again."""
+    holds = report.alley_id in held_alleys if held_alleys is not None else holds_alley(user, report)
     shown = full_report(report) if can_see_reporter_details(user, report, holds) else public_report(report)
     signed_in = getattr(user, "is_authenticated", False)
     shown["actions"] = {
         step.value: bool(signed_in and report.status in move.sources and move.allowed(user, report, holds))
-        for step, move in MOVES.items()}
+        for step, move in MOVES.items()} | {"follow": bool(signed_in and can_follow_report(user, report))}
     return shown
 
 
@@ -167,26 +170,19 @@ def _step_input() -> tuple[str, bytes | None]:
     return body.get("note", ""), None
 
 
-@bp.post("/reports/<int:report_id>/handle-on-spot")
+@bp.post("/reports/<int:report_id>/handle-on-spot", defaults={"step": Step.HANDLE_ON_SPOT})
+@bp.post("/reports/<int:report_id>/escalate", defaults={"step": Step.ESCALATE})
 @login_required
-def handle_on_spot(report_id: int):
+def take_step(report_id: int, step: Step):
     note, photo = _step_input()
-    report = transition(current_user, report_id, Step.HANDLE_ON_SPOT, note=note, photo=photo)
-    return jsonify(report_for(current_user, report))
-
-
-@bp.post("/reports/<int:report_id>/escalate")
-@login_required
-def escalate(report_id: int):
-    note, photo = _step_input()
-    report = transition(current_user, report_id, Step.ESCALATE, note=note, photo=photo)
-    return jsonify(report_for(current_user, report))
+    return jsonify(report_for(current_user, transition(current_user, report_id, step, note=note, photo=photo)))
 
 
 @bp.get("/me/reports")
 @login_required
 def my_reports():
-    return jsonify({"reports": [report_for(current_user, report) | {"mine": mine}
+    held = claimed_alley_ids(current_user)
+    return jsonify({"reports": [report_for(current_user, report, held) | {"mine": mine}
                                 for report, mine in reports.my_reports(current_user)]})
 
 

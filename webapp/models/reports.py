@@ -27,7 +27,6 @@ class ReportStatus(enum.Enum):
 
 
 OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ESCALATED})
-CLOSED_STATUSES = frozenset(ReportStatus) - OPEN_STATUSES
 
 
 def _enum(cls, length=20):

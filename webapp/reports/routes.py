@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 from webapp.api.reports import report_for
 from webapp.errors import DomainError
 from webapp.photos import MAX_BYTES, PhotoTooLarge, PhotoTooManyPixels, PhotoTypeNotSupported, PhotoUnreadable
-from webapp.policies import can_follow_report
 from webapp.reports import bp
 from webapp.reports.forms import step_form
 from webapp.services import reports
+from webapp.services.claims import claimed_alley_ids
 from webapp.services.transitions import Step, get_report, transition
 
 STEP = "<any(" + ", ".join(step.value for step in Step) + "):step>"
@@ -28,7 +28,7 @@ def _page(report, status: int = 200, error=None, failed: Step | None = None, for
     shown = report_for(current_user, report)
     forms = {step.value: form if step is failed and form is not None else step_form(step) for step in Step}
     signed_in = current_user.is_authenticated
-    can_follow = bool(signed_in and report.reporter_id != current_user.id and can_follow_report(current_user, report))
+    can_follow = shown["actions"]["follow"]
     return render_template(
         "reports/show.html", shown=shown, street_name=report.street.name, forms=forms, error=error,
         failed=failed.value if failed else None,
@@ -85,6 +85,7 @@ def back_to_report(report_id: int, step: str | None = None):
 @bp.get("/reports/mine")
 @login_required
 def mine():
-    items = [report_for(current_user, report) | {"mine": is_mine, "street_name": report.street.name}
+    held = claimed_alley_ids(current_user)
+    items = [report_for(current_user, report, held) | {"mine": is_mine, "street_name": report.street.name}
              for report, is_mine in reports.my_reports(current_user)]
     return render_template("reports/mine.html", items=items)

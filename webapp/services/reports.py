@@ -10,21 +10,26 @@ from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from geo import queries
-from webapp.errors import BadRequest, Conflict, Forbidden, IdempotencyConflict, NotFound
+from webapp.errors import BadRequest, Conflict, Forbidden, IdempotencyConflict
 from webapp.extensions import db
-from webapp.models import OPEN_REPORT_STATUSES, Category, Report, ReportFollower, ReportPhoto, User
+from webapp.models import OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto, User
 from webapp.models.places import WGS84
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
 from webapp.services.transitions import get_report, open_case
-from webapp.storage import storage_for
+from webapp.storage import discard, storage_for
 
 MAX_DESCRIPTION = 2000
 MAX_PHOTOS = 6
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
+# What a list of reports shows with each one: loaded in a few queries for the whole list, not per report.
+SHOWN_WITH_REPORT = (joinedload(Report.category), joinedload(Report.alley), selectinload(Report.photos),
+                     selectinload(Report.events).joinedload(ReportEvent.actor),
+                     selectinload(Report.events).selectinload(ReportEvent.photos))
 
 
 @dataclass(frozen=True)
@@ -111,20 +116,15 @@ def submit_report(user: User, data: ReportInput) -> tuple[Report, bool]:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        _discard(storage, stored)
+        discard(storage, stored)
         if existing := _replay(user, data, fingerprint):  # the same report arrived twice at once
             return existing, False
         raise
     except Exception:
         db.session.rollback()
-        _discard(storage, stored)
+        discard(storage, stored)
         raise
     return report, True
-
-
-def _discard(storage, keys: list[str]) -> None:
-    for key in keys:
-        storage.delete(key)
 
 
 def nearby_open_reports(category_code: str, lon: float, lat: float) -> list[tuple[Report, float]]:
@@ -139,10 +139,10 @@ def nearby_open_reports(category_code: str, lon: float, lat: float) -> list[tupl
 def follow_report(user: User, report_id: int) -> Report:
     """ "Me too": the user follows the case and it counts one more, instead of a new case."""
     report = get_report(report_id)
+    if report.reporter_id == user.id:  # said first: the reason the policy below says no
+        raise Conflict(_l("This is your own report."))
     if not can_follow_report(user, report):
         raise Forbidden()
-    if report.reporter_id == user.id:
-        raise Conflict(_l("This is your own report."))
     try:
         db.session.add(ReportFollower(report_id=report.id, user_id=user.id))
         db.session.execute(update(Report).where(Report.id == report.id)
@@ -159,6 +159,7 @@ def my_reports(user: User, limit: int = 100) -> list[tuple[Report, bool]]:
     """The user's own reports and the ones they follow ("me too"), newest first: (report, is_mine)."""
     followed = db.select(ReportFollower.report_id).where(ReportFollower.user_id == user.id)
     found = db.session.scalars(db.select(Report).where((Report.reporter_id == user.id) | Report.id.in_(followed))
+                               .options(*SHOWN_WITH_REPORT)
                                .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)).all()
     return [(report, report.reporter_id == user.id) for report in found]
 
@@ -171,7 +172,7 @@ def is_following(user: User, report_id: int) -> bool:
 def open_reports_in_alley(alley_id: int, limit: int = 50) -> list[Report]:
     return db.session.scalars(db.select(Report).where(Report.alley_id == alley_id,
                                                       Report.status.in_(OPEN_REPORT_STATUSES))
-                              .order_by(Report.created_at.desc()).limit(limit)).all()
+                              .options(*SHOWN_WITH_REPORT).order_by(Report.created_at.desc()).limit(limit)).all()
 
 
 def count_open_reports(alley_id: int) -> int:

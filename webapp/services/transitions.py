@@ -14,7 +14,7 @@ from webapp.models.places import utcnow
 from webapp.photos import clean_photo
 from webapp.policies import can_escalate_report, can_handle_on_spot
 from webapp.services.claims import open_claim
-from webapp.storage import storage_for
+from webapp.storage import discard, storage_for
 
 MAX_NOTE = 2000
 
@@ -97,8 +97,7 @@ def transition(user: User, report_id: int, step: Step, note: str = "", photo: by
         db.session.commit()
     except Exception:
         db.session.rollback()
-        for key in stored:
-            storage.delete(key)
+        discard(storage, stored)
         raise
     db.session.refresh(report)
     return report
