@@ -126,6 +126,30 @@ def street_containing(conn, lon: float, lat: float) -> int | None:
     return row[0] if row else None
 
 
+def locate(conn, lon: float, lat: float, max_m: float) -> tuple[int | None, NearestAlley | None]:
+    """The street containing a point and its alley nearest to the point within max_m, if any.
+    PostGIS answers both in one round trip; SpatiaLite runs in-process, so two queries cost nothing."""
+    if dialect_of(conn) != "postgresql":
+        street_id = street_containing(conn, lon, lat)
+        if street_id is None:
+            return None, None
+        return street_id, nearest_alley(conn, lon, lat, max_m=max_m, street_id=street_id)
+    minx, miny, maxx, maxy = metric.bbox_around(lon, lat, max_m)
+    sql = """WITH point AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom),
+                  street AS (SELECT streets.id FROM streets, point WHERE ST_Intersects(streets.geom, point.geom) LIMIT 1)
+             SELECT street.id, near.id, near.wkb FROM street LEFT JOIN LATERAL (
+                 SELECT alleys.id, ST_AsBinary(alleys.geom) AS wkb FROM alleys, point
+                 WHERE alleys.street_id = street.id
+                   AND alleys.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)
+                 ORDER BY alleys.geom <-> point.geom LIMIT :k) AS near ON TRUE"""
+    rows = conn.execute(text(sql), dict(lon=lon, lat=lat, minx=minx, miny=miny, maxx=maxx, maxy=maxy,
+                                        k=KNN_CANDIDATES)).all()
+    if not rows:
+        return None, None
+    best = _closest(lon, lat, [(alley_id, blob) for _, alley_id, blob in rows if alley_id is not None])
+    return rows[0][0], best if best and best.distance_m <= max_m else None
+
+
 def street_extents(conn) -> dict[int, Bbox]:
     """Each street's bounding box, for fitting the map to a street."""
     if dialect_of(conn) == "postgresql":

@@ -2,7 +2,7 @@
 import itertools
 
 from webapp.extensions import db
-from webapp.models import Alley, Role, Street
+from webapp.models import Alley, Report, Role, Street
 from webapp.services.demo import DEMO_STREET, load_demo
 from webapp.services.people import create_user
 
@@ -38,3 +38,11 @@ def other_street() -> Street:
 
     import_streets([StreetRecord("别的街道", None, box(116.30, 39.80, 116.31, 39.81), "test")])
     return db.session.scalar(db.select(Street).where(Street.name == "别的街道"))
+
+
+def file_report(user, data):
+    """submit_report, answering (the Report row, created) as the tests want to look at it."""
+    from webapp.services.reports import submit_report
+
+    filed = submit_report(user, data)
+    return db.session.get(Report, filed.id), filed.created

@@ -7,12 +7,11 @@ from PIL import Image
 
 from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
 from tests.browser.test_volunteer_flow import FAKE_GPS
-from tests.factories import PASSWORD, alleys_of, demo_street, make_user
+from tests.factories import PASSWORD, alleys_of, demo_street, make_user, file_report
 from tests.services.test_reports import on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, Role
 from webapp.photos import has_gps_exif
-from webapp.services.reports import submit_report
 from webapp.storage import LocalPhotoStorage, storage_for
 
 pytestmark = pytest.mark.browser
@@ -62,7 +61,7 @@ def report(page, lon, lat, photo, category="堆物堆料"):
 def test_three_taps_online_show_the_report_and_duplicates_nearby(app, live_server, browser, resident):
     user, alley = resident
     lon, lat = on_alley(alley)
-    submit_report(make_user(Role.RESIDENT), report_at(lon, lat + 0.0001, description="纸箱堆在门口"))
+    file_report(make_user(Role.RESIDENT), report_at(lon, lat + 0.0001, description="纸箱堆在门口"))
     for size in ("phone", "tablet"):
         context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[size], is_mobile=size == "phone",
                                       has_touch=True, permissions=["geolocation"], service_workers="block")

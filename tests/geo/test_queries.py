@@ -48,6 +48,18 @@ def test_street_containing_a_point(dongcheng):
     assert queries.street_containing(db.session, 121.47, 31.23) is None  # Shanghai
 
 
+def test_locate_finds_the_street_and_its_nearest_alley_as_the_separate_queries_do(dongcheng):
+    rng = random.Random(11)
+    points = [_middle_of("史家胡同"), (121.47, 31.23)] + [
+        (rng.uniform(116.38, 116.44), rng.uniform(39.87, 39.96)) for _ in range(40)]
+    for lon, lat in points:
+        street_id, snap = queries.locate(db.session, lon, lat, 60)
+        assert street_id == queries.street_containing(db.session, lon, lat)
+        expected = queries.nearest_alley(db.session, lon, lat, max_m=60, street_id=street_id) if street_id else None
+        assert (snap and (snap.alley_id, round(snap.distance_m, 6))) == (
+            expected and (expected.alley_id, round(expected.distance_m, 6)))
+
+
 def test_alleys_in_a_bbox_meet_the_bbox(dongcheng):
     bbox = metric.bbox_around(*_middle_of("史家胡同"), 150)
     names = {row.name for row in queries.alleys_in_bbox(db.session, bbox)}

@@ -4,14 +4,14 @@ import threading
 import pytest
 from flask_babel import force_locale
 
-from tests.factories import alleys_of, demo_street, make_user
+from tests.factories import alleys_of, demo_street, make_user, file_report
 from tests.services.test_reports import jpeg, on_alley, report_at
 from webapp.errors import BadRequest, Forbidden, IllegalTransition
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, ReportStatus, Role
 from webapp.policies import can_see_reporter_details
 from webapp.services.claims import claim_alley
-from webapp.services.reports import my_reports, open_reports_in_alley, submit_report
+from webapp.services.reports import my_reports, open_reports_in_alley
 from webapp.services.transitions import Step, holds_alley, transition
 from webapp.storage import LocalPhotoStorage
 
@@ -23,7 +23,7 @@ def case(app, tmp_path):
     alley = alleys_of(demo_street())[0]
     steward, resident = make_user(Role.STEWARD), make_user(Role.RESIDENT)
     claim_alley(steward, alley.id)
-    report, _ = submit_report(resident, report_at(*on_alley(alley, 0.0001), description="门口堆了旧家具"))
+    report, _ = file_report(resident, report_at(*on_alley(alley, 0.0001), description="门口堆了旧家具"))
     return report, steward, resident
 
 
@@ -96,7 +96,7 @@ def test_a_step_taken_already_is_refused_with_409(case):
 def test_safety_hazards_go_to_the_chief_at_once(case):
     _, _, resident = case
     alley = alleys_of(demo_street())[1]
-    report, _ = submit_report(resident, report_at(*on_alley(alley), category="gas_hazard"))
+    report, _ = file_report(resident, report_at(*on_alley(alley), category="gas_hazard"))
     assert report.status is ReportStatus.ESCALATED
     assert report.events[-1].details == {"step": "escalate", "automatic": True}
 

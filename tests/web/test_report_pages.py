@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from flask_login import FlaskLoginClient
 
-from tests.factories import alleys_of, demo_street, make_user
+from tests.factories import alleys_of, demo_street, make_user, file_report
 from tests.services.test_reports import jpeg, on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, ReportStatus, Role
 from webapp.services.claims import claim_alley
-from webapp.services.reports import follow_report, submit_report
+from webapp.services.reports import follow_report
 from webapp.services.transitions import Step, transition
 from webapp.storage import LocalPhotoStorage
 
@@ -29,7 +29,7 @@ def case(app, tmp_path):
     alley = alleys_of(demo_street())[0]
     steward, resident = make_user(Role.STEWARD, name=STEWARD), make_user(Role.RESIDENT, name=REPORTER)
     claim_alley(steward, alley.id)
-    report, _ = submit_report(resident, report_at(*on_alley(alley), description="门口堆了旧家具", photos=[jpeg()]))
+    report, _ = file_report(resident, report_at(*on_alley(alley), description="门口堆了旧家具", photos=[jpeg()]))
     return SimpleNamespace(report=report, alley=alley, steward=steward, resident=resident,
                            chief=make_user(Role.CHIEF), stranger=make_user(Role.RESIDENT))
 
@@ -216,7 +216,7 @@ def test_times_are_beijing_time(app, case):
 def test_my_reports_lists_my_own_and_the_ones_i_follow_newest_first(app, case):
     alley = alleys_of(demo_street())[1]
     neighbour = make_user(Role.RESIDENT)
-    own, _ = submit_report(neighbour, report_at(*on_alley(alley), category="illegal_parking"))
+    own, _ = file_report(neighbour, report_at(*on_alley(alley), category="illegal_parking"))
     own.created_at = case.report.created_at - timedelta(hours=1)
     db.session.commit()
     follow_report(neighbour, case.report.id)

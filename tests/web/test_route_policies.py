@@ -8,7 +8,8 @@ from webapp.extensions import db
 from webapp.models import Alley, Role, User
 from webapp.services.accounts import create_invitation
 from webapp.services.demo import load_demo
-from webapp.services.reports import ReportInput, submit_report
+from webapp.services.reports import ReportInput
+from tests.factories import file_report
 from tests.services.test_reports import jpeg, on_alley
 
 ANON = "anonymous"
@@ -95,7 +96,7 @@ def world(app):
     code = create_invitation(None, alley.street_id, Role.STEWARD, max_uses=50).code
     lon, lat = on_alley(alley)
     resident = db.session.scalar(db.select(User).where(User.username == "demo_resident"))
-    report, _ = submit_report(resident, ReportInput(str(uuid.uuid4()), "piled_goods", lon, lat, photos=[jpeg()]))
+    report, _ = file_report(resident, ReportInput(str(uuid.uuid4()), "piled_goods", lon, lat, photos=[jpeg()]))
     return alley.id, code, alley.street_id, report.id, lon, lat
 
 

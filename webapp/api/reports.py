@@ -67,12 +67,12 @@ def full_report(report: Report) -> dict:
         "events": [_event_json(report, e, full=True) for e in report.events]}
 
 
-def _filed(report: Report, photo_count: int) -> dict:
-    """The answer to filing (or replaying) a report: enough for the app to link to it, cheap to build."""
-    return {"id": report.id, "client_id": report.client_id, "status": report.status.value,
-            "status_label": status_label(report.status), "street_id": report.street_id, "alley_id": report.alley_id,
-            "created_at": report.created_at.isoformat(), "photo_count": photo_count,
-            "url": f"/reports/{report.id}", "api_url": f"/api/v1/reports/{report.id}"}
+def _filed(filed: reports.Filed) -> dict:
+    """The answer to filing (or replaying) a report: enough for the app to link to it."""
+    return {"id": filed.id, "client_id": filed.client_id, "status": filed.status.value,
+            "status_label": status_label(filed.status), "street_id": filed.street_id, "alley_id": filed.alley_id,
+            "created_at": filed.created_at.isoformat(), "photo_count": filed.photo_count,
+            "url": f"/reports/{filed.id}", "api_url": f"/api/v1/reports/{filed.id}"}
 
 
 def report_for(user, report: Report, held_alleys: set[int] | None = None) -> dict:
@@ -134,9 +134,8 @@ def parse_report() -> reports.ReportInput:
 @bp.post("/reports")
 @login_required
 def file_report():
-    data = parse_report()
-    report, created = reports.submit_report(current_user, data)
-    return jsonify(_filed(report, photo_count=len(data.photos))), 201 if created else 200
+    filed = reports.submit_report(current_user, parse_report())
+    return jsonify(_filed(filed)), 201 if filed.created else 200
 
 
 @bp.get("/reports/nearby")

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from geo import queries
 from webapp.errors import BadRequest, Conflict, Forbidden, IdempotencyConflict
 from webapp.extensions import db
-from webapp.models import OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto, User
+from webapp.models import (OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto,
+                           ReportStatus, User)
 from webapp.models.places import WGS84
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
@@ -79,23 +80,41 @@ def _replay(user: User, data: ReportInput, fingerprint: str) -> Report | None:
     return existing
 
 
-def submit_report(user: User, data: ReportInput) -> tuple[Report, bool]:
-    """File a report; (report, created). Everything is checked before anything is written, and a
+@dataclass(frozen=True)
+class Filed:
+    """What filing answers, taken before the commit so that answering costs no second query."""
+    id: int
+    client_id: str
+    status: ReportStatus
+    street_id: int
+    alley_id: int | None
+    created_at: datetime
+    photo_count: int
+    created: bool
+
+    @classmethod
+    def of(cls, report: Report, created: bool, photo_count: int | None = None) -> "Filed":
+        if photo_count is None:
+            photo_count = sum(1 for p in report.photos if p.event_id is None)
+        return cls(report.id, report.client_id, report.status, report.street_id, report.alley_id,
+                   report.created_at, photo_count, created)
+
+
+def submit_report(user: User, data: ReportInput) -> Filed:
+    """File a report once per client key. Everything is checked before anything is written, and a
     failed commit removes the photos it had stored, so a bad request leaves no row and no file."""
     fingerprint = data.fingerprint()
     if existing := _replay(user, data, fingerprint):
-        return existing, False
+        return Filed.of(existing, created=False)
     _check(data)
     category = _category(data.category_code)
-    street_id = queries.street_containing(db.session, data.lon, data.lat)
+    street_id, snap = queries.locate(db.session, data.lon, data.lat, current_app.config["SNAP_RADIUS_M"])
     if street_id is None:
         raise BadRequest(_l("This place is outside the service area: no street of ours covers it."),
                          field="location")
     if not can_submit_report(user, street_id):
         raise Forbidden(_l("You can report problems in your own street."))
     cleaned = [clean_photo(photo) for photo in data.photos]
-    snap = queries.nearest_alley(db.session, data.lon, data.lat, max_m=current_app.config["SNAP_RADIUS_M"],
-                                 street_id=street_id)
 
     storage = storage_for(current_app)
     stored: list[str] = []
@@ -113,18 +132,20 @@ def submit_report(user: User, data: ReportInput) -> tuple[Report, bool]:
                                              width=photo.width, height=photo.height))
         open_case(report, user.id, category.is_safety)
         db.session.add(report)
+        db.session.flush()
+        filed = Filed.of(report, created=True, photo_count=len(cleaned))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         discard(storage, stored)
         if existing := _replay(user, data, fingerprint):  # the same report arrived twice at once
-            return existing, False
+            return Filed.of(existing, created=False)
         raise
     except Exception:
         db.session.rollback()
         discard(storage, stored)
         raise
-    return report, True
+    return filed
 
 
 def nearby_open_reports(category_code: str, lon: float, lat: float) -> list[tuple[Report, float]]:
