@@ -84,7 +84,7 @@ def clean_photo(data: bytes) -> CleanPhoto:
         raise PhotoUnreadable() from None
 
     thumb = image.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.5)  # 1/3 faster, same look
     return CleanPhoto(image=_jpeg(image, JPEG_QUALITY), thumbnail=_jpeg(thumb, THUMB_QUALITY),
                       width=image.width, height=image.height)
 
@@ -135,8 +135,9 @@ def _flatten(image: Image.Image) -> Image.Image:
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     image.info = {}  # nothing from the upload (EXIF, GPS, XMP, ICC, comments) may ride along
     out = io.BytesIO()
-    # Baseline, not progressive: progressive encoding tripled the time per photo (bench/reports_http.py).
-    image.save(out, "JPEG", quality=quality, optimize=True)
+    # Baseline, not progressive, and without optimised Huffman tables: progressive encoding tripled the
+    # time per photo, and optimize=True cost a fifth of it for files 3-4 % smaller (bench/reports_http.py).
+    image.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 

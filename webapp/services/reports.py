@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from geo import queries
-from webapp.errors import BadRequest, Conflict, Forbidden, IdempotencyConflict
+from webapp.errors import BadRequest, Conflict, DomainError, Forbidden, IdempotencyConflict
 from webapp.extensions import db
 from webapp.models import (OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto,
                            ReportStatus, User)
@@ -101,11 +101,22 @@ class Filed:
 
 
 def submit_report(user: User, data: ReportInput) -> Filed:
-    """File a report once per client key. Everything is checked before anything is written, and a
-    failed commit removes the photos it had stored, so a bad request leaves no row and no file."""
+    """File a report once per client key: a replay answers the report already filed, and the same key
+    with other content is refused. New reports are the common case, so the key is looked up only when
+    filing fails (the unique index on client_id catches a replay)."""
     fingerprint = data.fingerprint()
-    if existing := _replay(user, data, fingerprint):
-        return Filed.of(existing, created=False)
+    try:
+        return _file(user, data, fingerprint)
+    except (DomainError, IntegrityError):
+        db.session.rollback()
+        if existing := _replay(user, data, fingerprint):
+            return Filed.of(existing, created=False)
+        raise
+
+
+def _file(user: User, data: ReportInput, fingerprint: str) -> Filed:
+    """Everything is checked before anything is written, and a failed commit removes the photos it
+    had stored, so a bad request leaves no row and no file."""
     _check(data)
     category = _category(data.category_code)
     street_id, snap = queries.locate(db.session, data.lon, data.lat, current_app.config["SNAP_RADIUS_M"])
@@ -135,12 +146,6 @@ def submit_report(user: User, data: ReportInput) -> Filed:
         db.session.flush()
         filed = Filed.of(report, created=True, photo_count=len(cleaned))
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        discard(storage, stored)
-        if existing := _replay(user, data, fingerprint):  # the same report arrived twice at once
-            return Filed.of(existing, created=False)
-        raise
     except Exception:
         db.session.rollback()
         discard(storage, stored)
