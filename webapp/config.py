@@ -47,6 +47,11 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "PATROL_COVERAGE_SHARE": float(env("PATROL_COVERAGE_SHARE", "0.6")),
         "PATROL_COVERAGE_BUFFER_M": float(env("PATROL_COVERAGE_BUFFER_M", "30")),
         "PATROL_MAX_SPEED_MS": float(env("PATROL_MAX_SPEED_MS", "12")),  # faster than a bicycle: a bad fix
+        # 吹哨报到: minutes a whistled department has to report on site, per kind of whistle.
+        "WHISTLE_MINUTES": {kind: int(env(f"WHISTLE_MINUTES_{kind.upper()}", "30"))
+                            for kind in ("enforcement", "emergency", "key_work")},
+        # Days the reporter has to answer a resolution; silence counts as "not rated", never as satisfied.
+        "VERDICT_DAYS": float(env("VERDICT_DAYS", "3")),
         "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
         # CSRF tokens live as long as the session: a patrol queued offline for hours is still sent.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -53,6 +53,11 @@ class IllegalTransition(Conflict):
     message = _l("This report has moved on: that step is no longer possible.")
 
 
+class PartsOpen(Conflict):
+    code = "parts_open"
+    message = _l("Some whistled departments have not finished their part yet.")
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True

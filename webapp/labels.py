@@ -1,7 +1,7 @@
 """Translated labels for codes stored in the database (roles, checklist items), in one place."""
 from flask_babel import lazy_gettext as _l
 
-from webapp.models import ReportStatus, Role, WhistleKind
+from webapp.models import Priority, ReportStatus, Role, Satisfaction, WhistleKind, WhistleStatus
 
 ROLE_LABELS = {
     Role.RESIDENT: _l("Resident"),
@@ -37,11 +37,79 @@ STATUS_LABELS = {
     ReportStatus.SUBMITTED: _l("Reported"),
     ReportStatus.HANDLED_ON_SPOT: _l("Handled on the spot"),
     ReportStatus.ESCALATED: _l("Passed to the street chief"),
+    ReportStatus.ACCEPTED: _l("Accepted by the street chief"),
+    ReportStatus.WHISTLED: _l("Departments called"),
+    ReportStatus.ON_SITE: _l("Departments on site"),
+    ReportStatus.RESOLVED: _l("Resolved, waiting for the reporter's verdict"),
+    ReportStatus.CONFIRMED: _l("Confirmed by the reporter"),
+    ReportStatus.UNRATED: _l("Closed, not rated"),
+    ReportStatus.REJECTED: _l("Rejected"),
+    ReportStatus.DUPLICATE: _l("Merged into another case"),
+    ReportStatus.REOPENED: _l("Reopened"),
 }
 
 
 def status_label(status: ReportStatus | str) -> str:
     return str(STATUS_LABELS[ReportStatus(status)])
+
+
+# What each step of the case file is called (codes of webapp.services.transitions.Step, plus "merged_in").
+STEP_LABELS = {
+    "handle_on_spot": _l("Handled on the spot (劝导)"),
+    "escalate": _l("Passed to the street chief"),
+    "accept": _l("Accepted"),
+    "reject": _l("Rejected"),
+    "merge": _l("Merged as a duplicate"),
+    "merged_in": _l("A duplicate was merged into this case"),
+    "whistle": _l("Whistle: departments called (吹哨)"),
+    "set_priority": _l("Priority set"),
+    "reply": _l("Reply from the street chief"),
+    "report_on_site": _l("Department on site (报到)"),
+    "add_note": _l("Department note"),
+    "finish_part": _l("Department finished its part"),
+    "resolve": _l("Resolved"),
+    "verdict": _l("Verdict"),
+    "reopen": _l("Reopened"),
+    "close_unrated": _l("Closed without a verdict"),
+}
+
+
+def step_label(step: str | None) -> str:
+    """The case file's name for a step; the first entry of a case (no step) is the report itself."""
+    return str(STEP_LABELS.get(step or "", _l("Reported")))
+
+
+ACTOR_ROLE_LABELS = {
+    "reporter": _l("Reporter"),
+    "follower": _l("Follower"),
+    "steward": _l("Alley Steward"),
+    "chief": _l("Street and Alley Chief"),
+    "officer": _l("Department officer"),
+    "system": _l("System"),
+}
+
+
+def actor_role_label(role: str | None) -> str:
+    return str(ACTOR_ROLE_LABELS.get(role or "", ""))
+
+
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: _l("Satisfied (满意)"),
+    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied (基本满意)"),
+    Satisfaction.UNSATISFIED: _l("Not satisfied (不满意)"),
+}
+
+PRIORITY_LABELS = {
+    Priority.NORMAL: _l("Normal"),
+    Priority.HIGH: _l("High"),
+    Priority.URGENT: _l("Urgent"),
+}
+
+WHISTLE_STATUS_LABELS = {
+    WhistleStatus.WHISTLED: _l("Called, not yet on site"),
+    WhistleStatus.ON_SITE: _l("On site"),
+    WhistleStatus.DONE: _l("Part done"),
+}
 
 
 WHISTLE_LABELS = {

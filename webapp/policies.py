@@ -87,9 +87,43 @@ def _is_alley_steward(user, report, holds_claim: bool) -> bool:
     return holds_claim and report.alley_id is not None and _has(user, VOLUNTEER, report.street_id)
 
 
+def can_triage_report(user, report, holds_claim: bool = False) -> bool:
+    """The street chief (街巷长) of the report's street takes, whistles, resolves, rejects and merges cases."""
+    return _has(user, (Role.CHIEF,), report.street_id) or is_admin(user)
+
+
+def can_act_for_department(user, report, holds_claim: bool = False) -> bool:
+    """An officer of a department whistled to this case reports on site, adds notes and finishes its part."""
+    mine = officer_department_ids(user, report.street_id)
+    return bool(mine) and any(w.is_active and w.department_id in mine for w in report.whistles)
+
+
+def can_give_verdict(user, report, holds_claim: bool = False) -> bool:
+    """The reporter, and those who said "me too", say whether they are satisfied with a resolution."""
+    return _signed_in(user) and (report.reporter_id == user.id
+                                 or any(f.user_id == user.id for f in report.followers))
+
+
+def can_view_triage(user) -> bool:
+    return _signed_in(user) and (any(g.role is Role.CHIEF for g in user.grants) or is_admin(user))
+
+
+def can_view_department_work(user) -> bool:
+    return _signed_in(user) and any(g.role is Role.OFFICER for g in user.grants)
+
+
+def is_system(user, report=None, holds_claim: bool = False) -> bool:
+    """Steps no person takes (closing a case nobody rated in time)."""
+    return user is None
+
+
+def officer_department_ids(user, street_id: int) -> set[int]:
+    if not _signed_in(user):
+        return set()
+    return {g.department_id for g in user.grants if g.role is Role.OFFICER and g.street_id == street_id}
+
+
 def _is_assigned_officer(user, report) -> bool:
-    # Until the chief whistles departments (the case lifecycle), a category's default departments are assigned.
-    departments = set(report.category.default_departments or [])
-    return _signed_in(user) and any(g.role is Role.OFFICER and g.street_id == report.street_id
-                                    and g.department is not None and g.department.code in departments
-                                    for g in user.grants)
+    """Officers of a department whistled to the case (now or before) see it in full."""
+    mine = officer_department_ids(user, report.street_id)
+    return bool(mine) and any(w.department_id in mine for w in report.whistles)

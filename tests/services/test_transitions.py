@@ -36,7 +36,7 @@ def test_the_alley_steward_handles_it_on_the_spot_with_a_note_and_a_photo(case):
     done = transition(steward, report.id, Step.HANDLE_ON_SPOT, note="已劝导店主搬走", photo=jpeg())
     assert done.status is ReportStatus.HANDLED_ON_SPOT and not done.status.is_open
     last = done.events[-1]
-    assert last.actor_id == steward.id and last.note == "已劝导店主搬走" and last.details == {"step": "handle_on_spot"}
+    assert last.actor_id == steward.id and last.note == "已劝导店主搬走" and last.details == {"step": "handle_on_spot", "role": "steward"}
     assert steps(done)[-1] == (ReportStatus.SUBMITTED, ReportStatus.HANDLED_ON_SPOT)
     assert [p.event_id for p in done.photos] == [last.id] and last.photos[0].position == 0
 

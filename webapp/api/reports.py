@@ -12,13 +12,15 @@ from flask_login import current_user, login_required
 from webapp.api import bp
 from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
-from webapp.labels import status_label
+from webapp import clock
+from webapp.labels import status_label, step_label
+from webapp.models.reports import as_utc
 from webapp.models import Report, ReportPhoto
 from webapp.policies import can_follow_report, can_see_reporter_details
 from webapp.services import reports
 from webapp.services.claims import claimed_alley_ids
 from webapp.services.places import get_alley
-from webapp.services.transitions import MOVES, Step, get_report, holds_alley, transition
+from webapp.services.transitions import Step, StepInput, allowed_steps, get_report, holds_alley, transition
 from webapp.storage import storage_for
 
 
@@ -34,13 +36,24 @@ def _photo_json(report: Report, photo) -> dict:
 
 def _event_json(report: Report, event, full: bool) -> dict:
     """A step of the case file; who took it and their note only for those who see the case in full."""
-    shown = {"at": event.at.isoformat(), "from": event.from_status.value if event.from_status else None,
-             "to": event.to_status.value, "label": status_label(event.to_status),
-             "automatic": bool((event.details or {}).get("automatic"))}
+    details = event.details or {}
+    shown = {"at": as_utc(event.at).isoformat(), "from": event.from_status.value if event.from_status else None,
+             "to": event.to_status.value, "label": status_label(event.to_status), "step": details.get("step"),
+             "step_label": step_label(details.get("step")), "role": details.get("role"),
+             "automatic": bool(details.get("automatic"))}
     if full:
         shown |= {"by": event.actor.display_name if event.actor else None, "note": event.note,
+                  "details": {k: v for k, v in details.items() if k not in ("step", "role", "automatic")},
                   "photos": [_photo_json(report, p) for p in event.photos]}
     return shown
+
+
+def _whistle_json(whistle, now) -> dict:
+    return {"id": whistle.id, "department": whistle.department.code, "department_name": whistle.department.name,
+            "kind": whistle.kind.value, "status": whistle.status.value, "whistled_at": as_utc(whistle.whistled_at).isoformat(),
+            "due_at": as_utc(whistle.due_at).isoformat(),
+            "on_site_at": as_utc(whistle.on_site_at).isoformat() if whistle.on_site_at else None,
+            "late": whistle.reported_late(), "overdue": whistle.is_overdue(now), "active": whistle.is_active}
 
 
 def public_report(report: Report) -> dict:
@@ -56,6 +69,8 @@ def public_report(report: Report) -> dict:
         "created_at": report.created_at.isoformat(), "follower_count": report.follower_count,
         "photos": [_photo_json(report, p) for p in report.photos if p.event_id is None],
         "events": [_event_json(report, e, full=False) for e in report.events],
+        "priority": report.priority.value, "duplicate_of": report.duplicate_of_id,
+        "whistles": [_whistle_json(w, clock.now()) for w in report.whistles],
     }
 
 
@@ -64,7 +79,10 @@ def full_report(report: Report) -> dict:
     return public_report(report) | {
         "client_id": report.client_id, "snap_distance_m": report.snap_distance_m, "anonymous": report.anonymous,
         "accuracy_m": report.accuracy_m, "reporter": report.reporter.display_name,
-        "events": [_event_json(report, e, full=True) for e in report.events]}
+        "events": [_event_json(report, e, full=True) for e in report.events],
+        "verdicts": [{"satisfaction": v.satisfaction.value, "comment": v.comment, "round": v.round,
+                      "by": v.user.display_name, "is_reporter": v.is_reporter, "at": as_utc(v.at).isoformat()}
+                     for v in report.verdicts]}
 
 
 def _filed(filed: reports.Filed) -> dict:
@@ -81,9 +99,9 @@ def report_for(user, report: Report, held_alleys: set[int] | None = None) -> dic
     holds = report.alley_id in held_alleys if held_alleys is not None else holds_alley(user, report)
     shown = full_report(report) if can_see_reporter_details(user, report, holds) else public_report(report)
     signed_in = getattr(user, "is_authenticated", False)
-    shown["actions"] = {
-        step.value: bool(signed_in and report.status in move.sources and move.allowed(user, report, holds))
-        for step, move in MOVES.items()} | {"follow": bool(signed_in and can_follow_report(user, report))}
+    allowed = set(allowed_steps(user, report, holds)) if signed_in else set()
+    shown["actions"] = {step.value: step in allowed for step in Step if step is not Step.CLOSE_UNRATED} | {
+        "follow": bool(signed_in and can_follow_report(user, report))}
     return shown
 
 
@@ -158,23 +176,48 @@ def follow(report_id: int):
     return jsonify({"id": followed.id, "follower_count": followed.follower_count})
 
 
-def _step_input() -> tuple[str, bytes | None]:
-    """A note as JSON, or multipart/form-data with a `note` field and one `photo` file."""
+def _step_input() -> StepInput:
+    """A step's input as JSON, or as multipart/form-data with the same fields and one `photo` file."""
     if request.mimetype == "multipart/form-data":
-        upload = request.files.get("photo")
-        return request.form.get("note", ""), upload.read() if upload else None
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("note", ""), str):
-        raise BadRequest(_l("The request must be sent as JSON."))
-    return body.get("note", ""), None
+        form, upload = request.form, request.files.get("photo")
+        body = {name: form.get(name) for name in ("note", "kind", "duplicate_of", "priority", "satisfaction",
+                                                  "lon", "lat") if form.get(name) not in (None, "")}
+        body["departments"] = form.getlist("departments")
+        photo = upload.read() if upload else None
+    else:
+        body, photo = request.get_json(silent=True), None
+        if not isinstance(body, dict):
+            raise BadRequest(_l("The request must be sent as JSON."))
+    return step_input(body, photo)
 
 
-@bp.post("/reports/<int:report_id>/handle-on-spot", defaults={"step": Step.HANDLE_ON_SPOT})
-@bp.post("/reports/<int:report_id>/escalate", defaults={"step": Step.ESCALATE})
+def step_input(body: dict, photo: bytes | None = None) -> StepInput:
+    """Checks the shape of a step's fields (the rules about them stay in the transitions service)."""
+    texts = {name: body.get(name) for name in ("note", "kind", "priority", "satisfaction")}
+    if any(value is not None and not isinstance(value, str) for value in texts.values()):
+        raise BadRequest(_l("The request is not valid."))
+    departments = body.get("departments") or []
+    if not isinstance(departments, list) or not all(isinstance(d, str) for d in departments):
+        raise BadRequest(_l("Please choose departments from the list."), field="departments")
+    duplicate_of = body.get("duplicate_of")
+    try:
+        duplicate_of = int(duplicate_of) if duplicate_of not in (None, "") else None
+    except (TypeError, ValueError):
+        raise BadRequest(_l("Please give the number of another case in this street."), field="duplicate_of")
+    where = {name: _number(body[name], name) for name in ("lon", "lat") if body.get(name) is not None}
+    return StepInput(note=texts["note"] or "", photo=photo, departments=tuple(departments), kind=texts["kind"],
+                     duplicate_of=duplicate_of, priority=texts["priority"], satisfaction=texts["satisfaction"],
+                     **where)
+
+
+STEP_SLUGS = {step.value.replace("_", "-"): step for step in Step if step is not Step.CLOSE_UNRATED}
+
+
+@bp.post("/reports/<int:report_id>/<any(" + ", ".join(f'"{slug}"' for slug in STEP_SLUGS) + "):slug>")
 @login_required
-def take_step(report_id: int, step: Step):
-    note, photo = _step_input()
-    return jsonify(report_for(current_user, transition(current_user, report_id, step, note=note, photo=photo)))
+def take_step(report_id: int, slug: str):
+    done = transition(current_user, report_id, STEP_SLUGS[slug], _step_input())
+    return jsonify(report_for(current_user, done))
 
 
 @bp.get("/me/reports")

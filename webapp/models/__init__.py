@@ -3,9 +3,12 @@ from webapp.models.claims import Claim
 from webapp.models.patrols import CHECKLIST_ITEMS, Patrol
 from webapp.models.people import Department, Invitation, Role, RoleGrant, User
 from webapp.models.places import Alley, Community, Street
-from webapp.models.reports import (OPEN_STATUSES as OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto, ReportStatus,
-                                   WhistleKind)
+from webapp.models.reports import (AWAITING_VERDICT, CHIEF_QUEUE, CLOSED_STATUSES, Category, Priority, Report,
+                                   ReportEvent, ReportFollower, ReportPhoto, ReportStatus, Satisfaction, Verdict,
+                                   Whistle, WhistleKind, WhistleStatus)
+from webapp.models.reports import OPEN_STATUSES as OPEN_REPORT_STATUSES
 
 __all__ = ["CHECKLIST_ITEMS", "Alley", "Category", "Claim", "Community", "Department", "Invitation", "Patrol",
            "OPEN_REPORT_STATUSES", "Report", "ReportEvent", "ReportFollower", "ReportPhoto", "ReportStatus", "Role", "RoleGrant", "Street",
-           "User", "WhistleKind"]
+           "User", "WhistleKind", "AWAITING_VERDICT", "CHIEF_QUEUE", "CLOSED_STATUSES", "Priority", "Satisfaction",
+           "Verdict", "Whistle", "WhistleStatus"]

@@ -1,6 +1,6 @@
 """Problem reports: categories (data), the report with its photos, followers ("me too") and case file events."""
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 
 from geoalchemy2 import Geometry
 from sqlalchemy import JSON, ForeignKey, UniqueConstraint
@@ -17,16 +17,44 @@ class WhistleKind(enum.Enum):
 
 
 class ReportStatus(enum.Enum):
+    """Where a case stands; the legal steps between them are in webapp.services.transitions.MOVES."""
     SUBMITTED = "submitted"
     HANDLED_ON_SPOT = "handled_on_spot"  # 劝导: a steward settled it there and then
     ESCALATED = "escalated"  # passed up to the street chief
+    ACCEPTED = "accepted"  # the chief took the case
+    WHISTLED = "whistled"  # 吹哨: one or more departments called
+    ON_SITE = "on_site"  # 报到: every whistled department has reported on site
+    RESOLVED = "resolved"  # with evidence; waiting for the reporter's verdict
+    CONFIRMED = "confirmed"  # the reporter answered 满意 or 基本满意
+    UNRATED = "unrated"  # no verdict within the set days: closed, "not rated", never "satisfied"
+    REJECTED = "rejected"  # with a reason
+    DUPLICATE = "duplicate"  # merged into another case
+    REOPENED = "reopened"  # 不满意, or the chief's decision: back in the chief's queue
 
     @property
     def is_open(self) -> bool:
         return self in OPEN_STATUSES
 
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_STATUSES
 
-OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ESCALATED})
+
+# The named groups: open (the problem is still there), waiting for a verdict, closed.
+OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.ESCALATED, ReportStatus.ACCEPTED,
+                           ReportStatus.WHISTLED, ReportStatus.ON_SITE, ReportStatus.REOPENED})
+AWAITING_VERDICT = frozenset({ReportStatus.RESOLVED})
+CLOSED_STATUSES = frozenset({ReportStatus.HANDLED_ON_SPOT, ReportStatus.CONFIRMED, ReportStatus.UNRATED,
+                             ReportStatus.REJECTED, ReportStatus.DUPLICATE})
+# What the street chief works on: everything passed up and not closed.
+CHIEF_QUEUE = frozenset({ReportStatus.ESCALATED, ReportStatus.ACCEPTED, ReportStatus.WHISTLED,
+                         ReportStatus.ON_SITE, ReportStatus.REOPENED, ReportStatus.RESOLVED})
+
+
+class Priority(enum.Enum):
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
 
 
 def _enum(cls, length=20):
@@ -70,6 +98,10 @@ class Report(db.Model):
     anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus), default=ReportStatus.SUBMITTED, index=True)
     follower_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL, server_default="normal")
+    duplicate_of_id: Mapped[int | None]  # the case this one was merged into (a plain id: see migration 0005)
+    resolved_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))  # the verdict clock
+    resolution_round: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 at each resolution
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -79,6 +111,9 @@ class Report(db.Model):
     alley = relationship("Alley")
     photos = relationship("ReportPhoto", order_by="ReportPhoto.position", cascade="all, delete-orphan")
     events = relationship("ReportEvent", order_by="ReportEvent.id", cascade="all, delete-orphan")
+    whistles = relationship("Whistle", order_by="Whistle.id", back_populates="report", cascade="all, delete-orphan")
+    verdicts = relationship("Verdict", order_by="Verdict.id", cascade="all, delete-orphan")
+    followers = relationship("ReportFollower", viewonly=True)
 
 
 class ReportPhoto(db.Model):
@@ -125,3 +160,72 @@ class ReportEvent(db.Model):
 
     actor = relationship("User")
     photos = relationship("ReportPhoto", order_by="ReportPhoto.position", viewonly=True)
+
+
+class WhistleStatus(enum.Enum):
+    WHISTLED = "whistled"  # called; must report on site before due_at
+    ON_SITE = "on_site"  # 报到
+    DONE = "done"  # the department's work is finished; it stays answerable until the case is resolved
+
+
+class Whistle(db.Model):
+    """One department called to one case (吹哨); 报到 within the deadline of the whistle's kind."""
+
+    __tablename__ = "whistles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    kind: Mapped[WhistleKind] = mapped_column(_enum(WhistleKind))
+    status: Mapped[WhistleStatus] = mapped_column(_enum(WhistleStatus), default=WhistleStatus.WHISTLED, index=True)
+    whistled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    whistled_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), index=True)
+    on_site_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    on_site_lon: Mapped[float | None]
+    on_site_lat: Mapped[float | None]
+    done_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))  # when the case was resolved
+
+    report = relationship("Report", back_populates="whistles")
+    department = relationship("Department")
+
+    @property
+    def is_active(self) -> bool:
+        return self.closed_at is None
+
+    def reported_late(self) -> bool:
+        return self.on_site_at is not None and as_utc(self.on_site_at) > as_utc(self.due_at)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Not on site and past its deadline: shown red to the chief and the department."""
+        return self.is_active and self.status is WhistleStatus.WHISTLED and now > as_utc(self.due_at)
+
+
+class Satisfaction(enum.Enum):
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+
+
+class Verdict(db.Model):
+    """A reporter's or follower's answer to one resolution of a case."""
+
+    __tablename__ = "verdicts"
+    __table_args__ = (UniqueConstraint("report_id", "user_id", "round", name="uq_verdicts_report_user_round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int]
+    satisfaction: Mapped[Satisfaction] = mapped_column(_enum(Satisfaction))
+    comment: Mapped[str] = mapped_column(db.Text, default="")
+    is_reporter: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every time here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
