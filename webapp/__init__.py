@@ -64,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.pwa.assets import asset_url
     from webapp.reports import bp as reports_bp
     from webapp.categories import bp as categories_bp
+    from webapp.department import bp as department_bp
+    from webapp.triage import bp as triage_bp
     from webapp.vendor import bp as vendor_bp
 
     login_manager.unauthorized_handler(unauthorized)
@@ -71,6 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(categories_bp)
+    app.register_blueprint(triage_bp)
+    app.register_blueprint(department_bp)
     app.register_blueprint(pwa_bp)
     app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(api_bp, url_prefix="/api/v1")

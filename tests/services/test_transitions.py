@@ -98,7 +98,7 @@ def test_safety_hazards_go_to_the_chief_at_once(case):
     alley = alleys_of(demo_street())[1]
     report, _ = file_report(resident, report_at(*on_alley(alley), category="gas_hazard"))
     assert report.status is ReportStatus.ESCALATED
-    assert report.events[-1].details == {"step": "escalate", "automatic": True}
+    assert report.events[-1].details == {"step": "escalate", "automatic": True, "role": "system"}
 
 
 def test_two_stewards_acting_at_once_make_one_step(case, app, database_url):
@@ -132,13 +132,21 @@ def test_two_stewards_acting_at_once_make_one_step(case, app, database_url):
 
 def test_who_sees_the_reporter(case):
     report, steward, resident = case
-    officer = make_user(Role.OFFICER)  # 城管执法: a default department of 堆物堆料
+    officer = make_user(Role.OFFICER)  # 城管执法
     chief, stranger, other_steward = make_user(Role.CHIEF), make_user(Role.RESIDENT), make_user(Role.STEWARD)
-    sees = {name: can_see_reporter_details(user, report, holds_alley(user, report))
-            for name, user in [("reporter", resident), ("steward", steward), ("chief", chief), ("officer", officer),
-                               ("stranger", stranger), ("other steward", other_steward)]}
-    assert sees == {"reporter": True, "steward": True, "chief": True, "officer": True, "stranger": False,
-                    "other steward": False}
+
+    def sees():
+        db.session.refresh(report)
+        return {name: can_see_reporter_details(user, report, holds_alley(user, report))
+                for name, user in [("reporter", resident), ("steward", steward), ("chief", chief),
+                                   ("officer", officer), ("stranger", stranger), ("other steward", other_steward)]}
+
+    assert sees() == {"reporter": True, "steward": True, "chief": True, "officer": False, "stranger": False,
+                      "other steward": False}
+    transition(resident, report.id, Step.ESCALATE)
+    transition(chief, report.id, Step.ACCEPT)
+    transition(chief, report.id, Step.WHISTLE, departments=("urban_management",))
+    assert sees()["officer"] is True  # once their department is whistled
 
 
 def test_my_reports_include_the_ones_i_follow_and_the_alley_lists_its_open_ones(case):

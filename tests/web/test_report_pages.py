@@ -107,10 +107,14 @@ def test_the_steps_are_offered_only_to_those_who_may_take_them_now(app, case):
     assert 'action="/reports/%d/steps/escalate"' % case.report.id in steward
     _, reporter = page(app, case.resident, path)
     assert "steps/escalate" in reporter and "steps/handle_on_spot" not in reporter
-    for user in (case.chief, case.stranger, None):
+    for user in (case.stranger, None):
         assert "/steps/" not in page(app, user, path)[1]
+    chief = page(app, case.chief, path)[1]  # the chief may already reject or merge; accepting waits for escalation
+    assert "steps/reject" in chief and "steps/merge" in chief and "steps/accept" not in chief
+    assert "steps/escalate" not in chief and "steps/handle_on_spot" not in chief
     transition(case.resident, case.report.id, Step.ESCALATE)
     assert "/steps/" not in page(app, case.steward, path)[1]  # nothing left for the steward to do
+    assert "steps/accept" in page(app, case.chief, path)[1]
 
 
 def test_me_too_is_offered_to_neighbours_not_to_the_reporter(app, case):
@@ -174,7 +178,7 @@ def test_a_missing_note_keeps_the_page_with_the_error_next_to_the_field(app, cas
     refused = handle(browser(app, case.steward), case.report.id, note="   ")
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
-    assert 'role="alert"' in html and "Please write a short note on what was done." in html
+    assert 'role="alert"' in html and "Please write a short note." in html
     assert re.search(r'<textarea[^>]*aria-invalid="true"[^>]*name="handle_on_spot-note"', html) or \
         re.search(r'<textarea[^>]*name="handle_on_spot-note"[^>]*aria-invalid="true"', html)
     assert status_of(case.report.id) is ReportStatus.SUBMITTED

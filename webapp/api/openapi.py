@@ -25,10 +25,37 @@ def _errors(*statuses: str) -> dict:
 REPORT_ID = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 ALLEY_ID = [{"name": "alley_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
+STEP_FIELDS = {
+    "note": {"type": "string", "maxLength": 2000},
+    "departments": {"type": "array", "items": {"type": "string"}, "description": "department codes (whistle)"},
+    "kind": {"enum": ["enforcement", "emergency", "key_work"], "description": "whistle kind"},
+    "duplicate_of": {"type": "integer", "description": "the case this one duplicates (merge)"},
+    "priority": {"enum": ["normal", "high", "urgent"]},
+    "satisfaction": {"enum": ["satisfied", "basically", "unsatisfied"], "description": "verdict"},
+    "lon": {"type": "number"}, "lat": {"type": "number"}}
 STEP_BODY = {"content": {
-    "application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "note": {"type": "string"}, "photo": {"type": "string", "format": "binary"}}}}}}
+    "application/json": {"schema": {"type": "object", "properties": STEP_FIELDS}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": STEP_FIELDS | {
+        "photo": {"type": "string", "format": "binary"}}}}}}
+# Each step of the case lifecycle (webapp/services/transitions.py MOVES): who takes it and what it needs.
+STEPS = {
+    "handle-on-spot": "劝导: a steward of the report's alley marks it handled on the spot; `note` required",
+    "escalate": "Pass the report to the street chief (the alley's stewards, or the reporter)",
+    "accept": "The street chief accepts an escalated case",
+    "reject": "The street chief rejects a case; `note` (the reason) required",
+    "merge": "The street chief merges a duplicate into `duplicate_of`; its reporter and followers follow that case",
+    "whistle": "吹哨: the chief calls `departments` (default: the category's) with a whistle `kind`; each must "
+               "report on site before the kind's deadline",
+    "set-priority": "The chief sets `priority`",
+    "reply": "The chief answers the reporter; `note` required",
+    "report-on-site": "报到: an officer of a whistled department reports on site, optionally with `lon`/`lat`",
+    "add-note": "An officer of a whistled department adds a `note` or a `photo`",
+    "finish-part": "An officer marks the department's part done",
+    "resolve": "The chief resolves the case with evidence (`note` or `photo`); every department's part must be done",
+    "verdict": "The reporter (or a follower) answers a resolution with `satisfaction`; 不满意 from the reporter "
+               "reopens the case",
+    "reopen": "The chief reopens a resolved or closed case; `note` required",
+}
 
 PATHS = {
     "/api/v1/streets": {"get": {"summary": "Streets with their extent and number of alleys",
@@ -93,15 +120,21 @@ PATHS = {
     "/api/v1/reports/{report_id}/follow": {"post": {
         "summary": "Me too: follow the report instead of filing a new one", "parameters": REPORT_ID,
         "responses": {"200": _json({"type": "object"}), **_errors("401", "403", "404", "409")}}},
-    "/api/v1/reports/{report_id}/handle-on-spot": {"post": {
-        "summary": "劝导: a steward of the report's alley marks it handled on the spot; a note is required. "
-                   "JSON {note}, or multipart with `note` and one `photo`",
+    **{f"/api/v1/reports/{{report_id}}/{slug}": {"post": {
+        "summary": summary + ". JSON, or multipart with one `photo`; answers the case as the user now sees it",
         "parameters": REPORT_ID, "requestBody": STEP_BODY,
-        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404", "409")}}},
-    "/api/v1/reports/{report_id}/escalate": {"post": {
-        "summary": "Pass the report to the street chief (the alley's stewards, or the reporter); note optional",
-        "parameters": REPORT_ID, "requestBody": STEP_BODY,
-        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404", "409")}}},
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404", "409")}}}
+       for slug, summary in STEPS.items()},
+    "/api/v1/triage/queue": {"get": {
+        "summary": "The street chief's queue: escalated cases not yet closed in the chief's streets, overdue whistles "
+                   "first, then by priority and age",
+        "parameters": [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
+            ("status", {"type": "string"}), ("category", {"type": "string"}), ("alley", {"type": "integer"}),
+            ("overdue", {"enum": ["0", "1"]}), ("age_hours", {"type": "number"}))],
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403")}}},
+    "/api/v1/department/whistles": {"get": {
+        "summary": "Whistles for the officer's departments: overdue first, then by deadline, with the steps allowed now",
+        "responses": {"200": _json({"type": "object"}), **_errors("401", "403")}}},
     "/api/v1/me/reports": {"get": {
         "summary": "My reports and the ones I follow, newest first, each with its case file steps",
         "responses": {"200": _json({"type": "object"}), **_errors("401")}}},

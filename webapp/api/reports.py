@@ -39,10 +39,10 @@ def _event_json(report: Report, event, full: bool) -> dict:
     details = event.details or {}
     shown = {"at": as_utc(event.at).isoformat(), "from": event.from_status.value if event.from_status else None,
              "to": event.to_status.value, "label": status_label(event.to_status), "step": details.get("step"),
-             "step_label": step_label(details.get("step")), "role": details.get("role"),
-             "automatic": bool(details.get("automatic"))}
+             "step_label": step_label(details.get("step")), "automatic": bool(details.get("automatic"))}
     if full:
-        shown |= {"by": event.actor.display_name if event.actor else None, "note": event.note,
+        shown |= {"by": event.actor.display_name if event.actor else None, "role": details.get("role"),
+                  "note": event.note,
                   "details": {k: v for k, v in details.items() if k not in ("step", "role", "automatic")},
                   "photos": [_photo_json(report, p) for p in event.photos]}
     return shown
@@ -210,14 +210,19 @@ def step_input(body: dict, photo: bytes | None = None) -> StepInput:
                      **where)
 
 
+# POST /reports/<id>/accept, /whistle, /report-on-site, ...: one address per step, one view for all.
 STEP_SLUGS = {step.value.replace("_", "-"): step for step in Step if step is not Step.CLOSE_UNRATED}
 
 
-@bp.post("/reports/<int:report_id>/<any(" + ", ".join(f'"{slug}"' for slug in STEP_SLUGS) + "):slug>")
 @login_required
 def take_step(report_id: int, slug: str):
     done = transition(current_user, report_id, STEP_SLUGS[slug], _step_input())
     return jsonify(report_for(current_user, done))
+
+
+for _slug in STEP_SLUGS:
+    bp.add_url_rule(f"/reports/<int:report_id>/{_slug}", "take_step", take_step, methods=["POST"],
+                    defaults={"slug": _slug})
 
 
 @bp.get("/me/reports")

@@ -1,8 +1,11 @@
 """Report pages: one report's case file with the steps the user may take, and "My reports"."""
 from datetime import datetime
 
-from flask import Blueprint
+from flask import Blueprint, g
 from flask_babel import format_datetime, get_locale
+
+from webapp.labels import PRIORITY_LABELS, SATISFACTION_LABELS, WHISTLE_STATUS_LABELS
+from webapp.models import Priority, Satisfaction, WhistleStatus
 
 bp = Blueprint("reports", __name__)
 
@@ -21,6 +24,30 @@ def beijing_time(value: datetime | str | None, length: str = "full") -> str:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     language = "en" if str(get_locale()).startswith("en") else "zh"
     return format_datetime(moment, TIME_PATTERNS[length][language])
+
+
+@bp.app_template_filter("department_name")
+def department_name(code: str) -> str:
+    from webapp.services.categories import all_departments  # services import the blueprint's forms
+
+    if "department_names" not in g:
+        g.department_names = {d.code: d.name for d in all_departments()}
+    return g.department_names.get(code, code)
+
+
+@bp.app_template_filter("satisfaction_label")
+def satisfaction_label(value: str) -> str:
+    return str(SATISFACTION_LABELS[Satisfaction(value)])
+
+
+@bp.app_template_filter("priority_label")
+def priority_label(value: str) -> str:
+    return str(PRIORITY_LABELS[Priority(value)])
+
+
+@bp.app_template_filter("whistle_status_label")
+def whistle_status_label(value: str) -> str:
+    return str(WHISTLE_STATUS_LABELS[WhistleStatus(value)])
 
 
 from webapp.reports import routes  # noqa: E402,F401

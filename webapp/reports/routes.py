@@ -1,44 +1,91 @@
-"""GET /reports/<id> (the case file), POST /reports/<id>/steps/<step> and /follow (GET: back), GET /reports/mine."""
+"""GET /reports/<id> (the case file; ?pane=1 for the triage screen's detail pane), POST /reports/<id>/steps/<step>,
+POST /reports/<id>/follow (GET on either: back to the report), GET /reports/mine."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.api.reports import report_for
+from webapp.api.reports import report_for, step_input
 from webapp.errors import DomainError
+from webapp.labels import actor_role_label, step_label
 from webapp.photos import MAX_BYTES, PhotoTooLarge, PhotoTooManyPixels, PhotoTypeNotSupported, PhotoUnreadable
 from webapp.reports import bp
-from webapp.reports.forms import step_form
+from webapp.reports.forms import STEP_FORMS, reply_text, step_form
 from webapp.services import reports
+from webapp.services.categories import all_departments
 from webapp.services.claims import claimed_alley_ids
-from webapp.services.transitions import Step, get_report, transition
+from webapp.services.transitions import MOVES, Needs, Step, get_report, transition
 
-STEP = "<any(" + ", ".join(step.value for step in Step) + "):step>"
+STEP = "<any(" + ", ".join(step.value for step in STEP_FORMS) + "):step>"
+NOTES_REQUIRED = {step.value for step, move in MOVES.items() if move.needs is Needs.NOTE}
 PHOTO_ERRORS = (PhotoTooLarge, PhotoTooManyPixels, PhotoTypeNotSupported, PhotoUnreadable)
 
 
-def _flash_done(step: Step) -> None:
+def _done_message(step: Step) -> str:
     if step is Step.HANDLE_ON_SPOT:
-        flash(_("Recorded: handled on the spot. Thank you!"), "success")
-    else:
-        flash(_("Passed to the street chief. Each next step will appear in the case file."), "success")
+        return _("Recorded: handled on the spot. Thank you!")
+    if step is Step.ESCALATE:
+        return _("Passed to the street chief. Each next step will appear in the case file.")
+    if step is Step.VERDICT:
+        return _("Thank you for your answer.")
+    return _("Done: %(step)s", step=step_label(step.value))
 
 
-def _page(report, status: int = 200, error=None, failed: Step | None = None, form=None):
-    """The case file as this user may see it; after a refused step, that step's form keeps what was typed."""
+def _in_pane() -> bool:
+    return request.args.get("pane") == "1"
+
+
+def _forms_for(report, shown: dict, failed: Step | None, form) -> dict:
+    """A form for each step the user may take now; a refused step's form keeps what was typed."""
+    forms = {}
+    for step in STEP_FORMS:
+        if not shown["actions"].get(step.value) and step is not failed:
+            continue
+        forms[step.value] = form if step is failed and form is not None else step_form(step)
+        if step is Step.WHISTLE and step is not failed:
+            forms[step.value].kind.data = report.category.whistle_kind.value
+            forms[step.value].departments.data = list(report.category.default_departments or [])
+        if step is Step.SET_PRIORITY and step is not failed:
+            forms[step.value].priority.data = report.priority.value
+    if Step.WHISTLE.value in forms:
+        forms[Step.WHISTLE.value].departments.choices = [(d.code, d.name) for d in all_departments()]
+    return forms
+
+
+def _page(report, status: int = 200, error=None, failed: Step | None = None, form=None, done: str | None = None):
+    """The case file as this user may see it, as a page or as the triage pane's fragment."""
     shown = report_for(current_user, report)
-    forms = {step.value: form if step is failed and form is not None else step_form(step) for step in Step}
-    signed_in = current_user.is_authenticated
     can_follow = shown["actions"]["follow"]
+    template = "reports/_case.html" if _in_pane() else "reports/show.html"
     return render_template(
-        "reports/show.html", shown=shown, street_name=report.street.name, forms=forms, error=error,
-        failed=failed.value if failed else None,
+        template, shown=shown, street_name=report.street.name, forms=_forms_for(report, shown, failed, form),
+        step_forms_by_value={step.value: spec for step, spec in STEP_FORMS.items()}, notes_required=NOTES_REQUIRED, error=error, failed=failed.value if failed else None, done=done, pane=_in_pane(),
+        step_label=step_label, actor_role_label=actor_role_label,
         can_follow=can_follow, following=can_follow and reports.is_following(current_user, report.id),
-        is_mine=signed_in and report.reporter_id == current_user.id), status
+        is_mine=current_user.is_authenticated and report.reporter_id == current_user.id), status
 
 
 @bp.get("/reports/<int:report_id>")
 def show(report_id: int):
     return _page(get_report(report_id))
+
+
+def _posted_input(step: Step, form):
+    """The step's fields from the posted form; a photo is read one byte past the limit, never more."""
+    upload = getattr(form, "photo", None)
+    photo = upload.data.read(MAX_BYTES + 1) if upload is not None and upload.data else None
+    fields = {name: getattr(form, name).data for name in ("kind", "duplicate_of", "priority", "satisfaction",
+                                                           "lon", "lat") if hasattr(form, name)}
+    fields = {name: value for name, value in fields.items() if value not in (None, "")}
+    note = reply_text(form) if step is Step.REPLY else (form.note.data or "")
+    departments = form.departments.data if hasattr(form, "departments") else []
+    return step_input(fields | {"note": note, "departments": departments or []}, photo)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
 
 
 @bp.post(f"/reports/<int:report_id>/steps/{STEP}")
@@ -48,19 +95,19 @@ def take_step(report_id: int, step: str):
     step = Step(step)
     report = get_report(report_id)
     form = step_form(step, submitted=True)
-    upload = getattr(form, "photo", None)
-    # Read one byte past the limit: enough for the check to refuse it, never a huge file in memory.
-    photo = upload.data.read(MAX_BYTES + 1) if upload is not None and upload.data else None
     try:
-        transition(current_user, report.id, step, note=form.note.data or "", photo=photo)
+        transition(current_user, report.id, step, _posted_input(step, form))
     except DomainError as err:
-        field = form.photo if isinstance(err, PHOTO_ERRORS) and upload is not None else \
+        upload = getattr(form, "photo", None)
+        field = upload if isinstance(err, PHOTO_ERRORS) and upload is not None else \
             getattr(form, err.details.get("field") or "", None)
         if field is not None:
             field.errors = [*field.errors, err.message]
         return _page(report, err.http_status, error=err.message, failed=step, form=form)
-    _flash_done(step)
-    return redirect(url_for("reports.show", report_id=report.id))
+    if _in_pane():
+        return _page(get_report(report.id), done=_done_message(step))
+    flash(_done_message(step), "success")
+    return redirect(_safe_next(form.next.data) or url_for("reports.show", report_id=report.id))
 
 
 @bp.post("/reports/<int:report_id>/follow")

@@ -333,8 +333,10 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
         applied = move.effect(ctx) if move.effect else Applied(move.target)
         target = applied.target or source
         report.status = target
-        role = "steward" if step is Step.ESCALATE and holds else (
-            "reporter" if step is Step.ESCALATE else move.role)
+        # A reporter who holds no claim passes the case up as its reporter; anyone else (an admin too)
+        # takes a step in the role it belongs to.
+        role = ("reporter" if step is Step.ESCALATE and not holds and report.reporter_id == user.id
+                else move.role)
         event = ReportEvent(report_id=report.id, actor_id=user.id if user else None, at=now, from_status=source,
                             to_status=target, note=note, details={"step": step.value, "role": role} | applied.details)
         db.session.add(event)

@@ -1,0 +1,20 @@
+"""GET /department: the whistles for the officer's department."""
+from flask import render_template
+from flask_login import current_user, login_required
+
+from webapp.api.department import department_work
+from webapp.department import bp
+from webapp.errors import Forbidden
+from webapp.policies import can_view_department_work
+
+
+@bp.get("/department")
+@login_required
+def index():
+    if not can_view_department_work(current_user):
+        raise Forbidden()
+    work = department_work(current_user, include_closed=True)
+    departments = sorted({g.department.name for g in current_user.grants if g.department_id is not None})
+    return render_template("department/index.html", whistles=[w for w in work["whistles"] if w["active"]],
+                           closed=[w for w in work["whistles"] if not w["active"]], departments=departments,
+                           generated_at=work["generated_at"])
