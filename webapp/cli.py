@@ -1,4 +1,5 @@
-"""Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`."""
+"""Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`,
+`cases close-unrated`."""
 import sys
 from pathlib import Path
 
@@ -132,7 +133,21 @@ def demo_command():
                + ", ".join(u.username for u in users))
 
 
+cases_cli = click.Group("cases", help="Case lifecycle chores.")
+
+
+@cases_cli.command("close-unrated")
+def close_unrated_command():
+    """Close resolved cases whose reporter gave no verdict within VERDICT_DAYS ("not rated", never satisfied).
+    Run it from cron (hourly is plenty)."""
+    from webapp.services.transitions import close_unrated_cases
+
+    closed = close_unrated_cases()
+    click.echo(f"{len(closed)} case(s) closed as not rated" + (f": {', '.join(map(str, closed))}" if closed else ""))
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(cases_cli)
     app.cli.add_command(geo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

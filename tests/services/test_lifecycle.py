@@ -109,6 +109,8 @@ EXPECTED = {
     Step.CLOSE_UNRATED: {S.RESOLVED: S.UNRATED},
 }
 
+ORIGINAL = object()  # stands for the world's open original case, the one duplicates are merged into
+
 # What each step is given when it is taken in the table: a valid input, so that a refusal is about who
 # and where, never about what.
 INPUT = {
@@ -116,7 +118,7 @@ INPUT = {
     Step.ESCALATE: {},
     Step.ACCEPT: {},
     Step.REJECT: {"note": "不在本街道管辖范围"},
-    Step.MERGE: {},  # duplicate_of: the world's open original case
+    Step.MERGE: {"duplicate_of": ORIGINAL},
     Step.WHISTLE: {"departments": ("police",)},  # 公安: not yet called on any case of the table
     Step.SET_PRIORITY: {"priority": "urgent"},
     Step.REPLY: {"note": "已收到，正在处理"},
@@ -170,8 +172,6 @@ class Clock:
         return self.now
 
 
-ORIGINAL = object()  # stands for the world's open original case, the one duplicates are merged into
-
 # How a fresh case reaches each status: the status before it, and the steps from there.
 ROUTE = {
     S.HANDLED_ON_SPOT: (S.SUBMITTED, [(Step.HANDLE_ON_SPOT, STEWARD, {"note": "已劝导"})]),
@@ -218,7 +218,7 @@ class World:
         return self.route(before) + steps
 
     def take(self, step: Step, actor: str, report: Report, **data) -> Report:
-        if data.get("duplicate_of") is ORIGINAL or (step is Step.MERGE and "duplicate_of" not in data):
+        if data.get("duplicate_of") is ORIGINAL:
             data["duplicate_of"] = self.original.id
         if step is Step.CLOSE_UNRATED:  # the system closes a case only when the reporter had the days to answer
             self.clock.advance(days=VERDICT_DAYS, minutes=1)
@@ -261,10 +261,6 @@ def world(app, tmp_path, monkeypatch) -> World:
     return world
 
 
-def user_of(world, actor):
-    return world.people[actor]
-
-
 def snapshot(report_id: int) -> dict:
     """What a refused step must leave as it was."""
     db.session.expire_all()
@@ -299,7 +295,7 @@ def test_every_step_from_every_status_by_everyone(world, status):
     wrong = []
 
     for actor in EVERYONE:
-        user = user_of(world, actor)
+        user = world.people[actor]
         offers = set(allowed_steps(user, shared, holds_alley(user, shared)))
         if offers != offered(status, actor):
             wrong.append(f"allowed_steps for {actor}: {sorted(s.value for s in offers)}, "
@@ -322,7 +318,7 @@ def test_every_step_from_every_status_by_everyone(world, status):
             db.session.expire_all()
             report = db.session.get(Report, fresh.id)
             last = report.events[-1]
-            user = user_of(world, actor)
+            user = world.people[actor]
             written = (len(report.events) - events_before, report.status, last.from_status, last.to_status,
                        last.details.get("step"), last.details.get("role"), last.actor_id)
             should = (1, want, status, want, step.value, recorded_role(step, actor), user.id if user else None)
@@ -362,12 +358,20 @@ def test_a_whistle_calls_the_categorys_departments_with_its_kind_and_30_minutes_
     # The chief may choose the departments and the kind; a department already working is not called twice.
     chosen = world.case_in(S.ACCEPTED)
     transition(chief, chosen.id, Step.WHISTLE, departments=("fire", "fire"), kind="emergency")
-    assert [(code, w.kind) for code, w in whistles_by_code(chosen.id).items()] == [("fire", WhistleKind.EMERGENCY)]
+    [(code, fire)] = whistles_by_code(chosen.id).items()
+    assert (code, fire.kind, as_utc(fire.due_at)) == ("fire", WhistleKind.EMERGENCY,
+                                                      now + timedelta(minutes=WHISTLE_MINUTES))
     with pytest.raises(Conflict):
         transition(chief, chosen.id, Step.WHISTLE, departments=("fire",))
     more = transition(chief, chosen.id, Step.WHISTLE, departments=("fire", "police"))
     assert more.events[-1].details["departments"] == ["police"]
     assert set(whistles_by_code(chosen.id)) == {"fire", "police"}
+
+    # Another category, another default: 路灯 is a key-work whistle to 城管执法.
+    light = world.case_in(S.ACCEPTED, category="street_light")
+    transition(chief, light.id, Step.WHISTLE)
+    assert [(code, w.kind) for code, w in whistles_by_code(light.id).items()] == [("urban_management",
+                                                                                  WhistleKind.KEY_WORK)]
 
 
 def test_a_whistle_needs_a_known_kind_and_departments(world):

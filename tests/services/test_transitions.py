@@ -159,3 +159,24 @@ def test_my_reports_include_the_ones_i_follow_and_the_alley_lists_its_open_ones(
     assert [r.id for r in open_reports_in_alley(report.alley_id)] == [report.id]
     transition(steward, report.id, Step.HANDLE_ON_SPOT, note="劝导")
     assert open_reports_in_alley(report.alley_id) == []
+
+
+def test_the_cli_closes_cases_nobody_rated_in_time_as_not_rated(case, app):
+    from datetime import timedelta
+
+    from webapp.models.places import utcnow
+
+    report, _, resident = case
+    chief = make_user(Role.CHIEF)
+    start = utcnow()
+    app.extensions["clock"] = lambda: start
+    transition(resident, report.id, Step.ESCALATE)
+    transition(chief, report.id, Step.ACCEPT)
+    transition(chief, report.id, Step.RESOLVE, note="已清理")
+    runner = app.test_cli_runner()
+    assert "0 case(s)" in runner.invoke(args=["cases", "close-unrated"]).output  # within the 3 days
+    app.extensions["clock"] = lambda: start + timedelta(days=3, minutes=1)
+    assert f"1 case(s) closed as not rated: {report.id}" in runner.invoke(args=["cases", "close-unrated"]).output
+    db.session.expire_all()
+    closed = db.session.get(Report, report.id)
+    assert closed.status is ReportStatus.UNRATED and closed.verdicts == []

@@ -3,13 +3,16 @@ from flask import Blueprint, redirect, request, url_for
 
 from webapp.errors import Unauthorized
 from webapp.labels import role_label
+from webapp.policies import can_view_department_work, can_view_triage
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.app_context_processor
 def role_labels():
-    return {"role_label": role_label}
+    # The header links to the work screens of the roles the user holds.
+    return {"role_label": role_label, "can_view_triage": can_view_triage,
+            "can_view_department_work": can_view_department_work}
 
 
 def unauthorized():

@@ -42,8 +42,14 @@
       form.dataset.sending = '1';
       const button = form.querySelector('button[type="submit"]');
       const status = form.querySelector('[data-geo-status]');
+      // What is happening shows on the button itself (large, where the finger is) and is read out.
+      const say = (message) => {
+        if (!message) return;
+        if (button) button.textContent = message;
+        if (status) status.textContent = message;
+      };
       if (button) button.disabled = true;
-      if (status) status.textContent = text.locating || '';
+      say(text.locating);
       let sent = false;
       const send = (position) => {
         if (sent) return;
@@ -55,7 +61,7 @@
             input.disabled = false;
           });
         }
-        if (status) status.textContent = text.sending || '';
+        say(text.sending);
         form.submit(); // no submit event: this handler does not run again
       };
       // The browser's own timeout does not count the time the permission question stays open: ours does.
