@@ -18,7 +18,7 @@ from sqlalchemy import update
 from webapp import clock
 from webapp.errors import BadRequest, Conflict, Forbidden, IllegalTransition, NotFound, PartsOpen
 from webapp.extensions import db
-from webapp.models import (CLOSED_STATUSES, OPEN_REPORT_STATUSES, Department, Priority, Report, ReportEvent,
+from webapp.models import (OPEN_REPORT_STATUSES, Department, Priority, Report, ReportEvent,
                            ReportFollower, ReportPhoto, ReportStatus, Satisfaction, User, Verdict, Whistle,
                            WhistleKind, WhistleStatus)
 from webapp.models.reports import as_utc
@@ -208,7 +208,7 @@ def _verdict(ctx: Context) -> Applied:
     except ValueError:
         raise BadRequest(_l("Please choose how satisfied you are."), field="satisfaction") from None
     report, is_reporter = ctx.report, ctx.report.reporter_id == ctx.user.id
-    if any(v.user_id == ctx.user.id and v.round == report.resolution_round for v in report.verdicts):
+    if _has_answered(ctx.user, report):
         raise Conflict(_l("You have already given your verdict on this resolution."))
     db.session.add(Verdict(report_id=report.id, user_id=ctx.user.id, round=report.resolution_round,
                            satisfaction=satisfaction, comment=ctx.data.note, is_reporter=is_reporter, at=ctx.now))
@@ -224,7 +224,7 @@ def _merge(ctx: Context) -> Applied:
     original = db.session.get(Report, ctx.data.duplicate_of) if ctx.data.duplicate_of else None
     if original is None or original.id == report.id or original.street_id != report.street_id:
         raise BadRequest(_l("Please give the number of another case in this street."), field="duplicate_of")
-    if original.status in CLOSED_STATUSES:
+    if original.status not in OPEN_REPORT_STATUSES:  # closed, or resolved and waiting for its verdict
         raise Conflict(_l("That case is closed: merge into an open one."))
     following = set(db.session.scalars(db.select(ReportFollower.user_id)
                                        .where(ReportFollower.report_id == original.id)))
@@ -286,7 +286,12 @@ def allowed_steps(user, report: Report, holds_claim: bool) -> list[Step]:
     """The steps this user may take on the case now (what the pages and the API offer)."""
     return [step for step, move in MOVES.items()
             if report.status in move.sources and move.allowed(user, report, holds_claim)
-            and (move.role != "officer" or _has_whistle_for(step, user, report))]
+            and (move.role != "officer" or _has_whistle_for(step, user, report))
+            and not (step is Step.VERDICT and _has_answered(user, report))]
+
+
+def _has_answered(user, report: Report) -> bool:
+    return any(v.user_id == user.id and v.round == report.resolution_round for v in report.verdicts)
 
 
 def _has_whistle_for(step: Step, user, report: Report) -> bool:
