@@ -1,5 +1,6 @@
 """The department officers' view (部门报到): their whistles, most urgent first, with the time left and the steps
 they may take now; only officers, only their departments in their streets."""
+import io
 import re
 from datetime import datetime, timedelta, timezone
 from html import unescape
@@ -12,7 +13,7 @@ from sqlalchemy import event
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user, other_street
 from tests.services.test_reports import jpeg, on_alley, report_at
 from webapp.extensions import db
-from webapp.models import Role
+from webapp.models import Role, Whistle
 from webapp.services.people import create_user
 from webapp.services.transitions import Step, transition
 from webapp.storage import LocalPhotoStorage
@@ -195,6 +196,25 @@ def test_the_page_posts_each_step_to_the_step_endpoint_and_comes_back_here(work)
         assert f'for="{field_id}"' in html
     assert re.search(r'<script type="application/json" id="department-text">', get(
         work.app, work.officer, "/department").get_data(as_text=True))
+
+
+def test_the_forms_take_the_step_and_come_back_to_the_list(work):
+    report = work.whistled()
+    officer = work.app.test_client(user=work.officer)
+    work.clock.now = T0 + timedelta(minutes=9)
+    sent = officer.post(f"/reports/{report.id}/steps/report_on_site", headers=EN,
+                        data={"csrf_token": "", "next": "/department", "lon": "116.3712", "lat": "39.9431", "note": ""})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/department")
+    (item,) = listed(work.app, work.officer)
+    assert item["status"] == "on_site" and item["on_site_at"] == (T0 + timedelta(minutes=9)).isoformat()
+    db.session.expire_all()
+    assert (db.session.get(Whistle, item["id"]).on_site_lon, db.session.get(Whistle, item["id"]).on_site_lat) == (
+        116.3712, 39.9431)  # where the officer was, as department.js sends it
+    noted = officer.post(f"/reports/{report.id}/steps/add_note", headers=EN, content_type="multipart/form-data",
+                         data={"next": "/department", "note": "", "photo": (io.BytesIO(jpeg()), "found.jpg")})
+    assert noted.status_code == 302 and noted.headers["Location"].endswith("/department")
+    page = officer.get("/department", headers=EN).get_data(as_text=True)
+    assert f'action="/reports/{report.id}/steps/finish_part"' in page
 
 
 def test_the_json_gives_the_whistle_the_case_and_what_to_do(work):

@@ -83,6 +83,10 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("api.alley_reports", "GET"): ((f"/api/v1/alleys/{alley_id}/reports",), EVERYONE),
         ("categories.index", "GET"): (("/categories",), {**only({"organizer", "admin"}, 200), ANON: 302}),
         ("categories.save", "POST"): (("/categories/noise", {"data": {}}), {**only({"organizer", "admin"}, 400), ANON: 302}),
+        ("triage.index", "GET"): (("/triage",), {**only({"chief", "admin"}, 200), ANON: 302}),
+        ("api.triage_queue", "GET"): (("/api/v1/triage/queue",), only({"chief", "admin"}, 200)),
+        ("department.index", "GET"): (("/department",), {**only({"officer"}, 200), ANON: 302}),
+        ("api.department_whistles", "GET"): (("/api/v1/department/whistles",), only({"officer"}, 200)),
     }
 
 

@@ -75,4 +75,4 @@ def index():
         "triage/index.html", items=items, counts=counts, filters=filters, statuses=statuses,
         all_href=_link(filters, status=None), overdue_href=_link(filters, overdue=None if filters.overdue_only else 1),
         categories=triage.queue_categories(), alleys=alleys, ages=[(h, _age_label(h)) for h in ages],
-        live=live, truncated=len(items) >= triage.QUEUE_LIMIT, now=now)
+        live=live, truncated=len(items) >= triage.QUEUE_LIMIT)

@@ -52,6 +52,7 @@
   }
   function applyFilters() {
     rememberInUrl();
+    listEl.scrollTop = 0; // other cases: from the top
     fitNext = true;
     refresh();
   }
@@ -294,7 +295,9 @@
     renderList();
     renderMarkers();
     truncatedEl.hidden = !body.truncated;
-    const time = new Date(body.generated_at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const time = new Date(body.generated_at).toLocaleTimeString(lang, {
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: 'Asia/Shanghai', // Beijing time, as every page
+    });
     showUpdated(fmt(text.updated, { time }), false);
   }
 
@@ -432,6 +435,22 @@
     sendStep(form, event.submitter);
   });
 
+  // Another case named in the file (a merge, a duplicate) opens here too; photos open beside the screen.
+  paneBody.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href]');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin || (url.hash && url.pathname === window.location.pathname)) return;
+    const other = url.pathname.match(/^\/reports\/(\d+)$/);
+    if (other) {
+      event.preventDefault();
+      openCase(Number(other[1]), { focusPane: true, scrollList: true });
+    } else if (url.pathname.includes('/photos/')) {
+      link.target = '_blank';
+      link.rel = 'noopener';
+    }
+  });
+
   async function sendStep(form, submitter) {
     if (form.dataset.sending) return;
     const caseId = state.openId;
@@ -566,6 +585,8 @@
   render({ cases: config.cases, counts: config.counts, generated_at: config.generatedAt,
     truncated: !truncatedEl.hidden });
   drawAlleys();
+  const chosen = chips.find((c) => c.getAttribute('aria-current') === 'true');
+  if (chosen && chosen !== chips[0]) chosen.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   const asked = Number(new URLSearchParams(window.location.search).get('case'));
   if (asked) openCase(asked, { scrollList: true });
   schedule();
