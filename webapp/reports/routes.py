@@ -103,6 +103,10 @@ def take_step(report_id: int, step: str):
             getattr(form, err.details.get("field") or "", None)
         if field is not None:
             field.errors = [*field.errors, err.message]
+        back = _safe_next(form.next.data)
+        if back and not _in_pane():  # a screen of its own (the department's): its message is shown there
+            flash(err.message, "error")
+            return redirect(back)
         return _page(report, err.http_status, error=err.message, failed=step, form=form)
     if _in_pane():
         return _page(get_report(report.id), done=_done_message(step))
