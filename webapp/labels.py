@@ -49,6 +49,17 @@ STATUS_LABELS = {
 }
 
 
+# The chief's queue chips name its statuses briefly.
+SHORT_STATUS_LABELS = {
+    ReportStatus.ESCALATED: _l("New"),
+    ReportStatus.ACCEPTED: _l("Accepted"),
+    ReportStatus.WHISTLED: _l("Whistled"),
+    ReportStatus.ON_SITE: _l("On site"),
+    ReportStatus.REOPENED: _l("Reopened"),
+    ReportStatus.RESOLVED: _l("Awaiting verdict"),
+}
+
+
 def status_label(status: ReportStatus | str) -> str:
     return str(STATUS_LABELS[ReportStatus(status)])
 

@@ -2,33 +2,20 @@
 accepts and whistles two departments, one reports on site in time and one late, both finish, the chief
 resolves with a photo, the reporter is not satisfied, the case reopens, is resolved again and confirmed.
 The clock is injected and moved, never slept."""
-from datetime import timedelta
-
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, VIEWPORTS, backend_of
 from tests.browser.test_report_flow import camera_photo
+from tests.support.clock import Clock
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user
 from tests.services.test_reports import on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Report, ReportStatus, Role
-from webapp.models.places import utcnow
 from webapp.services.claims import claim_alley
 from webapp.services.people import create_user
 from webapp.storage import LocalPhotoStorage
 
 pytestmark = pytest.mark.browser
-
-
-class Clock:
-    def __init__(self):
-        self.now = utcnow()
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, minutes: int):
-        self.now += timedelta(minutes=minutes)
 
 
 @pytest.fixture
@@ -117,7 +104,7 @@ def test_a_case_from_report_to_confirmation(app, live_server, tablet, people, tm
     urban.goto(f"{base}/department")
     urban.locator("form[action$='/steps/report_on_site'] button[type=submit]").click()
     urban.locator(".case-flash-success").wait_for()
-    clock.advance(31)
+    clock.advance(minutes=31)
     chief.reload()
     chief.locator(f".queue-row.is-overdue[data-id='{report.id}']").wait_for()
     shot(chief, app, "overdue")

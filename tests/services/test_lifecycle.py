@@ -31,6 +31,7 @@ from webapp.models.reports import as_utc
 from webapp.services.claims import claim_alley
 from webapp.services.people import create_user
 from webapp.services.reports import follow_report
+from tests.support.clock import Clock
 from webapp.services.transitions import Step, allowed_steps, close_unrated_cases, holds_alley, transition
 from webapp.storage import LocalPhotoStorage
 
@@ -157,20 +158,6 @@ def offered(status: ReportStatus, actor: str) -> set[Step]:
 
 
 # --- a street, its people, and cases brought into each status through real steps --------------------
-
-class Clock:
-    """The app's clock (app.extensions["clock"]); it moves only when a test moves it."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
 
 # How a fresh case reaches each status: the status before it, and the steps from there.
 ROUTE = {

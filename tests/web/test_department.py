@@ -10,6 +10,7 @@ import pytest
 from flask_login import FlaskLoginClient
 from sqlalchemy import event
 
+from tests.support.clock import Clock
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user, other_street
 from tests.services.test_reports import jpeg, on_alley, report_at
 from webapp.extensions import db
@@ -27,8 +28,7 @@ def work(app, tmp_path):
     """The demo street with its chief, a resident, an officer of 城管执法 and one of 公安; a clock the test turns."""
     app.extensions["photo_storage"] = LocalPhotoStorage(tmp_path / "uploads")
     app.test_client_class = FlaskLoginClient
-    clock = SimpleNamespace(now=T0)
-    app.extensions["clock"] = lambda: clock.now
+    clock = app.extensions["clock"] = Clock(T0)
     street = demo_street()
     w = SimpleNamespace(app=app, clock=clock, street=street, alleys=alleys_of(street),
                         chief=make_user(Role.CHIEF), resident=make_user(Role.RESIDENT),

@@ -18,24 +18,11 @@ from webapp.extensions import db
 from webapp.models import CHIEF_QUEUE, Report, Role
 from webapp.services import triage
 from webapp.services.reports import ReportInput
+from tests.support.clock import Clock
 from webapp.services.transitions import Step, transition
 
 EN = {"Accept-Language": "en"}
 WHISTLE_MINUTES = 30
-
-
-class Clock:
-    """The app's clock (app.extensions["clock"]); it moves only when a test moves it."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @dataclass

@@ -50,8 +50,8 @@ def _event_json(report: Report, event, full: bool) -> dict:
 
 def _whistle_json(whistle, now) -> dict:
     return {"id": whistle.id, "department": whistle.department.code, "department_name": whistle.department.name,
-            "kind": whistle.kind.value, "status": whistle.status.value, "whistled_at": as_utc(whistle.whistled_at).isoformat(),
-            "due_at": as_utc(whistle.due_at).isoformat(),
+            "kind": whistle.kind.value, "status": whistle.status.value,
+            "whistled_at": as_utc(whistle.whistled_at).isoformat(), "due_at": as_utc(whistle.due_at).isoformat(),
             "on_site_at": as_utc(whistle.on_site_at).isoformat() if whistle.on_site_at else None,
             "late": whistle.reported_late(), "overdue": whistle.is_overdue(now), "active": whistle.is_active}
 

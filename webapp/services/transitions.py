@@ -9,7 +9,7 @@ someone else took first, or one the case's status does not allow, is refused wit
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -91,7 +91,8 @@ class Context:
     user: User | None
     report: Report
     data: StepInput
-    now: object
+    now: datetime
+    holds_claim: bool  # the user holds a claim on the report's alley
 
 
 def holds_alley(user, report: Report) -> bool:
@@ -124,6 +125,12 @@ def open_case(report: Report, actor_id: int, is_safety: bool) -> None:
 def whistle_minutes(kind: WhistleKind) -> int:
     """Minutes a department has to report on site (报到) after a whistle of this kind."""
     return int(current_app.config["WHISTLE_MINUTES"][kind.value])
+
+
+def _escalate(ctx: Context) -> Applied:
+    """A reporter who holds no claim on the alley passes the case up as its reporter, not as a steward."""
+    as_reporter = not ctx.holds_claim and ctx.report.reporter_id == ctx.user.id
+    return Applied(S.ESCALATED, {"role": "reporter"} if as_reporter else {})
 
 
 def _whistle(ctx: Context) -> Applied:
@@ -262,7 +269,7 @@ ON_THE_GROUND = frozenset({S.WHISTLED, S.ON_SITE})
 MOVES = {
     Step.HANDLE_ON_SPOT: Move(frozenset({S.SUBMITTED}), can_handle_on_spot, "steward", S.HANDLED_ON_SPOT,
                               needs=Needs.NOTE),
-    Step.ESCALATE: Move(frozenset({S.SUBMITTED}), can_escalate_report, "steward", S.ESCALATED),
+    Step.ESCALATE: Move(frozenset({S.SUBMITTED}), can_escalate_report, "steward", effect=_escalate),
     Step.ACCEPT: Move(frozenset({S.ESCALATED}), can_triage_report, "chief", S.ACCEPTED),
     Step.REJECT: Move(frozenset({S.SUBMITTED, S.ESCALATED, S.ACCEPTED, S.REOPENED}), can_triage_report, "chief",
                       S.REJECTED, needs=Needs.NOTE),
@@ -334,16 +341,14 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
             raise IllegalTransition()
         db.session.expire(report)  # read whistles, verdicts and the status as they are now, under the lock
         source = report.status
-        ctx = Context(user, report, StepInput(**{**data.__dict__, "note": note}), now)
+        ctx = Context(user, report, StepInput(**{**data.__dict__, "note": note}), now, holds)
         applied = move.effect(ctx) if move.effect else Applied(move.target)
         target = applied.target or source
         report.status = target
-        # A reporter who holds no claim passes the case up as its reporter; anyone else (an admin too)
-        # takes a step in the role it belongs to.
-        role = ("reporter" if step is Step.ESCALATE and not holds and report.reporter_id == user.id
-                else move.role)
+        # The step's role, unless its effect says in which role this actor took it (reporter, follower).
         event = ReportEvent(report_id=report.id, actor_id=user.id if user else None, at=now, from_status=source,
-                            to_status=target, note=note, details={"step": step.value, "role": role} | applied.details)
+                            to_status=target, note=note,
+                            details={"step": step.value, "role": move.role} | applied.details)
         db.session.add(event)
         if cleaned:
             stored = [storage.save(cleaned.image, ".jpg"), storage.save(cleaned.thumbnail, ".jpg")]

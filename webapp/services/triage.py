@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp import clock
 from webapp.errors import BadRequest
 from webapp.extensions import db
-from webapp.labels import PRIORITY_LABELS, status_label
+from webapp.labels import PRIORITY_LABELS, SHORT_STATUS_LABELS, status_label
 from webapp.models import (CHIEF_QUEUE, Alley, Category, Priority, Report, ReportStatus, Role, User, Whistle,
                            WhistleStatus)
 from webapp.models.reports import as_utc
@@ -23,14 +23,6 @@ QUEUE_LIMIT = 300  # a chief works a street's queue; more than this on one scree
 QUEUE_STATUSES = (ReportStatus.ESCALATED, ReportStatus.ACCEPTED, ReportStatus.WHISTLED, ReportStatus.ON_SITE,
                   ReportStatus.REOPENED, ReportStatus.RESOLVED)
 # Short names for the queue's chips and rows; the case file keeps the full status labels.
-SHORT_STATUS_LABELS = {
-    ReportStatus.ESCALATED: _l("New"),
-    ReportStatus.ACCEPTED: _l("Accepted"),
-    ReportStatus.WHISTLED: _l("Whistled"),
-    ReportStatus.ON_SITE: _l("On site"),
-    ReportStatus.REOPENED: _l("Reopened"),
-    ReportStatus.RESOLVED: _l("Awaiting verdict"),
-}
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2}
 MAX_AGE_HOURS = 24 * 366
 

@@ -11,7 +11,8 @@ from webapp.api.triage import counts_json, queue_item_json
 from webapp.errors import Forbidden
 from webapp.policies import can_view_triage
 from webapp.services import places, triage
-from webapp.services.triage import QUEUE_STATUSES, SHORT_STATUS_LABELS, QueueFilters
+from webapp.labels import SHORT_STATUS_LABELS
+from webapp.services.triage import QUEUE_STATUSES, QueueFilters
 from webapp.triage import bp
 
 POLL_SECONDS = 20
