@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.auth import bp as auth_bp
     from webapp.auth import unauthorized
     from webapp.map import bp as map_bp
+    from webapp.notifications import bp as notifications_bp
     from webapp.pwa import bp as pwa_bp
     from webapp.pwa.assets import asset_url
     from webapp.reports import bp as reports_bp
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(categories_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(department_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(pwa_bp)
     app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -85,4 +87,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     register_cli(app)
+    if app.config["NOTIFY_WORKER_IN_PROCESS"]:
+        start_worker_thread(app)
     return app
+
+
+def start_worker_thread(app: Flask) -> None:
+    """`make run`: the notification worker in a daemon thread of the web process (one process, no cron).
+    In production run `flask notify worker` as its own service instead."""
+    import os
+    import threading
+
+    from webapp.services.delivery import run_worker
+
+    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return  # the reloader's watcher process serves nothing; its child runs the worker
+    threading.Thread(target=run_worker, args=(app,), name="notify-worker", daemon=True).start()

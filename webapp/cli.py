@@ -1,5 +1,6 @@
 """Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`,
-`cases close-unrated`."""
+`cases close-unrated`,
+`notify worker`, `notify vapid-keys`."""
 import sys
 from pathlib import Path
 
@@ -146,7 +147,48 @@ def close_unrated_command():
     click.echo(f"{len(closed)} case(s) closed as not rated" + (f": {', '.join(map(str, closed))}" if closed else ""))
 
 
+notify_cli = click.Group("notify", help="Notifications: the delivery worker and the Web Push key.")
+
+
+@notify_cli.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is waiting, then stop.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds to wait when nothing is waiting.")
+def notify_worker_command(once, interval):
+    """Deliver notifications (Web Push, SMS) and warn of silent whistles. Run one or more beside the web app;
+    on PostGIS several share the work. Stops cleanly on SIGTERM or Ctrl-C."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from webapp.services.delivery import run_worker
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        run_worker(current_app._get_current_object(), interval=interval, stop=stop, once=once)
+    except KeyboardInterrupt:
+        pass
+
+
+@notify_cli.command("vapid-keys")
+def vapid_keys_command():
+    """Make the VAPID key pair once (instance/vapid_private.pem) and print the public key browsers use.
+    An existing key is kept: a new one would silently break every subscription."""
+    from flask import current_app
+
+    from webapp.channels import webpush
+
+    if current_app.config.get("VAPID_PRIVATE_KEY"):
+        click.echo("VAPID_PRIVATE_KEY is set in the environment; using it.")
+    else:
+        path = webpush.generate_key(current_app.instance_path)
+        click.echo(f"VAPID private key: {path}")
+    click.echo(f"Public key (applicationServerKey): {webpush.public_key()}")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(notify_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(geo_cli)
     app.cli.add_command(users_cli)

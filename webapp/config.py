@@ -52,6 +52,22 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
                             for kind in ("enforcement", "emergency", "key_work")},
         # Days the reporter has to answer a resolution; silence counts as "not rated", never as satisfied.
         "VERDICT_DAYS": float(env("VERDICT_DAYS", "3")),
+        # Notifications. The chief is warned this many minutes before a silent whistle's deadline.
+        "WHISTLE_WARN_MINUTES": int(env("WHISTLE_WARN_MINUTES", "5")),
+        # VAPID: the key in the environment (PEM or base64url), else instance/vapid_private.pem made by
+        # `flask notify vapid-keys`; without one, Web Push is off and the inbox (and SMS) still work.
+        "VAPID_PRIVATE_KEY": env("VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": env("VAPID_SUBJECT", "mailto:alleys@example.org"),
+        "PUSH_TTL_SECONDS": int(env("PUSH_TTL_SECONDS", "1800")),  # a push older than this is not worth showing
+        "PUSH_TIMEOUT_SECONDS": float(env("PUSH_TIMEOUT_SECONDS", "10")),
+        # Real push services are HTTPS; plain http endpoints are only for a local test service.
+        "PUSH_REQUIRE_HTTPS": env("PUSH_REQUIRE_HTTPS", "1") == "1",
+        "SMS_PROVIDER": env("SMS_PROVIDER", "log"),  # "log" writes each SMS to the log; "off" sends none
+        "NOTIFY_MAX_ATTEMPTS": int(env("NOTIFY_MAX_ATTEMPTS", "8")),
+        # A worker holds the deliveries it took this long; after that another worker may take them over.
+        "NOTIFY_LEASE_SECONDS": float(env("NOTIFY_LEASE_SECONDS", "60")),
+        "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),  # for links in SMS
+        "NOTIFY_WORKER_IN_PROCESS": env("NOTIFY_WORKER_IN_PROCESS", "0") == "1",
         "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
         # CSRF tokens live as long as the session: a patrol queued offline for hours is still sent.
         "WTF_CSRF_TIME_LIMIT": None,

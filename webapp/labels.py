@@ -1,7 +1,7 @@
 """Translated labels for codes stored in the database (roles, checklist items), in one place."""
 from flask_babel import lazy_gettext as _l
 
-from webapp.models import Priority, ReportStatus, Role, Satisfaction, WhistleKind, WhistleStatus
+from webapp.models import NotificationKind, Priority, ReportStatus, Role, Satisfaction, WhistleKind, WhistleStatus
 
 ROLE_LABELS = {
     Role.RESIDENT: _l("Resident"),
@@ -127,4 +127,17 @@ WHISTLE_LABELS = {
     WhistleKind.ENFORCEMENT: _l("Comprehensive enforcement whistle (综合执法哨)"),
     WhistleKind.EMERGENCY: _l("Emergency whistle (应急处置哨)"),
     WhistleKind.KEY_WORK: _l("Key work whistle (重点工作哨)"),
+}
+
+
+# What each kind of notification is, for the settings page.
+NOTIFICATION_KIND_LABELS = {
+    NotificationKind.ESCALATED: _l("A new case is passed up to me"),
+    NotificationKind.WHISTLED: _l("My department is whistled"),
+    NotificationKind.WHISTLE_DUE_SOON: _l("A department is silent near its deadline"),
+    NotificationKind.WHISTLE_OVERDUE: _l("A whistle's deadline passed without 报到"),
+    NotificationKind.RESOLVED: _l("A case I said \"me too\" to is resolved"),
+    NotificationKind.VERDICT_REQUESTED: _l("My report is resolved and waits for my verdict"),
+    NotificationKind.REOPENED: _l("A reporter is not satisfied and the case reopens"),
+    NotificationKind.REJECTED: _l("My report is not accepted"),
 }

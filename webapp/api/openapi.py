@@ -135,6 +135,40 @@ PATHS = {
     "/api/v1/department/whistles": {"get": {
         "summary": "Whistles for the officer's departments: overdue first, then by deadline, with the steps allowed now",
         "responses": {"200": _json({"type": "object"}), **_errors("401", "403")}}},
+    "/api/v1/notifications": {"get": {
+        "summary": "My inbox, newest first (30 at a time; ?before=<id> for older), with the unread count",
+        "parameters": [{"name": "before", "in": "query", "required": False, "schema": {"type": "integer"}}],
+        "responses": {"200": _json({"type": "object"}), **_errors("401")}}},
+    "/api/v1/notifications/unread": {"get": {
+        "summary": "How many of my notifications are unread (the bell; cheap enough to poll)",
+        "responses": {"200": _json({"type": "object"}), **_errors("401")}}},
+    "/api/v1/notifications/read": {"post": {
+        "summary": "Mark notifications read: {\"ids\": [...]}, or {} for all of them",
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401")}}},
+    "/api/v1/notifications/preferences": {
+        "get": {"summary": "Which kinds of notification are pushed to my devices (all stay in the inbox)",
+                "responses": {"200": _json({"type": "object"}), **_errors("401")}},
+        "put": {"summary": "Turn pushing a kind on or off: {\"resolved\": false, ...}; whistles cannot be turned off",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {"200": _json({"type": "object"}), **_errors("400", "401")}}},
+    "/api/v1/push/key": {"get": {
+        "summary": "The VAPID public key (applicationServerKey) to subscribe with; enabled is false without one",
+        "responses": {"200": _json({"type": "object"})}}},
+    "/api/v1/push/subscriptions": {
+        "get": {"summary": "My devices that receive push notifications",
+                "responses": {"200": _json({"type": "object"}), **_errors("401")}},
+        "post": {"summary": "Subscribe this browser: the PushSubscription JSON (endpoint, keys.p256dh, keys.auth) "
+                            "and an optional device label",
+                 "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                 "responses": {"201": _json({"type": "object"}, "Subscribed"), **_errors("400", "401")}},
+        "delete": {"summary": "Unsubscribe this browser: {\"endpoint\": ...}",
+                   "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                   "responses": {"204": {"description": "Unsubscribed"}, **_errors("401")}}},
+    "/api/v1/push/subscriptions/{subscription_id}": {"delete": {
+        "summary": "Remove one of my devices",
+        "parameters": [{"name": "subscription_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"204": {"description": "Removed"}, **_errors("401")}}},
     "/api/v1/me/reports": {"get": {
         "summary": "My reports and the ones I follow, newest first, each with its case file steps",
         "responses": {"200": _json({"type": "object"}), **_errors("401")}}},

@@ -186,6 +186,9 @@ class Whistle(db.Model):
     on_site_lat: Mapped[float | None]
     done_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))  # when the case was resolved
+    # When the chief was warned of silence near the deadline, and told it passed: each only once.
+    warned_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    overdue_told_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
 
     report = relationship("Report", back_populates="whistles")
     department = relationship("Department")

@@ -26,6 +26,7 @@ from webapp.photos import clean_photo
 from webapp.policies import (can_act_for_department, can_escalate_report, can_give_verdict, can_handle_on_spot,
                              can_triage_report, is_system, officer_department_ids)
 from webapp.services.claims import open_claim
+from webapp.services.notifications import notify_step
 from webapp.storage import discard, storage_for
 
 MAX_NOTE = 2000
@@ -350,6 +351,7 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
                             to_status=target, note=note,
                             details={"step": step.value, "role": move.role} | applied.details)
         db.session.add(event)
+        notify_step(step.value, report, event.actor_id, target, applied.details | {"note": note})
         if cleaned:
             stored = [storage.save(cleaned.image, ".jpg"), storage.save(cleaned.thumbnail, ".jpg")]
             position = 1 + max((p.position for p in report.photos), default=-1)
