@@ -57,13 +57,16 @@ def vapid_key(app=None) -> Vapid | None:
     return app.extensions["vapid"]
 
 
-def public_key(app=None) -> str | None:
-    """The applicationServerKey a browser subscribes with: the uncompressed P-256 point, base64url."""
-    key = vapid_key(app)
-    if key is None:
-        return None
+def public_key_of(key: Vapid) -> str:
+    """The uncompressed P-256 point, base64url: the form browsers and push services use."""
     return b64url(key.public_key.public_bytes(serialization.Encoding.X962,
                                               serialization.PublicFormat.UncompressedPoint))
+
+
+def public_key(app=None) -> str | None:
+    """The applicationServerKey a browser subscribes with, or None when push is off."""
+    key = vapid_key(app)
+    return public_key_of(key) if key is not None else None
 
 
 def _session() -> requests.Session:

@@ -49,9 +49,10 @@ def fan_out(limit: int = 200) -> int:
     user_ids = {n.user_id for n in taken}
     subscriptions = db.session.scalars(db.select(PushSubscription).where(PushSubscription.user_id.in_(user_ids))
                                        .order_by(PushSubscription.id)).all()
-    muted = set(db.session.execute(db.select(MutedKind.user_id, MutedKind.kind)
-                                   .where(MutedKind.user_id.in_(user_ids))).tuples())
-    phones = dict(db.session.execute(db.select(User.id, User.phone).where(User.id.in_(user_ids))).tuples())
+    muted = {(uid, kind) for uid, kind in db.session.execute(db.select(MutedKind.user_id, MutedKind.kind)
+                                                             .where(MutedKind.user_id.in_(user_ids))).all()}
+    phones = {uid: phone for uid, phone in db.session.execute(db.select(User.id, User.phone)
+                                                              .where(User.id.in_(user_ids))).all()}
     sms_on = sms.provider_for(current_app) is not None
     push_on = webpush.vapid_key() is not None
     now = clock.now()

@@ -57,11 +57,14 @@ def subscribe(user: User, body, device: str = "") -> PushSubscription:
     """Saves this browser's subscription for the user. The same browser subscribing again (or after another
     person signed in on it) updates its one row: a device is never pushed to twice."""
     endpoint, p256dh, auth = parse_subscription(body)
+    fields = {"user_id": user.id, "p256dh": p256dh, "auth": auth, "device": device[:120], "failures": 0}
     row = db.session.scalar(db.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if row is None:
-        row = PushSubscription(endpoint=endpoint)
+        row = PushSubscription(endpoint=endpoint, **fields)
         db.session.add(row)
-    row.user_id, row.p256dh, row.auth, row.device, row.failures = user.id, p256dh, auth, device[:120], 0
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
     db.session.commit()
     return row
 
