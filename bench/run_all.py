@@ -1,7 +1,8 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import foundation, reports_http, volunteers_http
+from bench import foundation, push_delivery, reports_http, volunteers_http
 
 if __name__ == "__main__":
     foundation.main()
     volunteers_http.main()
     reports_http.main()
+    push_delivery.main([])

@@ -32,7 +32,7 @@ class Channel_:
     def __init__(self):
         self.sent, self.answers = [], []
 
-    def __call__(self, info, payload, *, topic, urgent, app=None):
+    def __call__(self, info, payload, *, topic, urgent, ttl, app=None):
         self.sent.append((info["endpoint"], json.loads(payload), topic, urgent))
         return self.answers.pop(0) if self.answers else Outcome(Result.SENT)
 
@@ -225,3 +225,15 @@ def test_a_second_fan_out_adds_nothing(app, push):
     assert delivery.fan_out() == 1
     assert delivery.fan_out() == 0
     assert len(states()) == 1 and states()[0][0] == Channel.PUSH.value
+
+
+def test_a_browser_taken_over_by_another_person_gets_none_of_the_last_ones_pushes(app, push):
+    first, second = make_user(Role.RESIDENT), make_user(Role.RESIDENT)
+    sub = browser_subscription(1)
+    subscribe(first, sub)
+    notify([first.id], K.REJECTED, None)
+    db.session.commit()
+    delivery.fan_out()
+    subscribe(second, sub)  # the first person signed out, the second signed in on the same phone
+    run_once()
+    assert states()[0][2] == "gone" and push.sent == []

@@ -19,8 +19,10 @@ _local = threading.local()  # one HTTP session (kept-alive connections) per work
 class Result(enum.Enum):
     SENT = "sent"
     GONE = "gone"
-    RETRY = "retry"  # the service or the network failed for now
+    RETRY = "retry"  # the service or the network failed for now; the message surely did not arrive
     REFUSED = "refused"  # the service will never take this message (bad request, too large)
+    UNKNOWN = "unknown"  # no answer after the message was sent: it may have arrived, so it is not sent again
+    EXPIRED = "expired"  # older than its TTL: not worth showing any more
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,9 @@ def _session() -> requests.Session:
     return _local.session
 
 
-def send(subscription_info: dict, payload: str, *, topic: str, urgent: bool, app=None) -> Outcome:
-    """One encrypted message to one browser. Never raises for the service's answers; returns what to do."""
+def send(subscription_info: dict, payload: str, *, topic: str, urgent: bool, ttl: int, app=None) -> Outcome:
+    """One encrypted message to one browser, kept by the push service up to `ttl` seconds for an offline
+    phone. Never raises for the service's answers or the network; returns what to do next."""
     app = app or current_app
     key = vapid_key(app)
     if key is None:
@@ -86,7 +89,7 @@ def send(subscription_info: dict, payload: str, *, topic: str, urgent: bool, app
                 # A fresh claims dict per call: pywebpush writes aud and exp into the one it is given, and a
                 # reused dict would carry one service's aud, and an expired exp, to the next message.
                 vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
-                ttl=app.config["PUSH_TTL_SECONDS"], timeout=app.config["PUSH_TIMEOUT_SECONDS"],
+                ttl=ttl, timeout=app.config["PUSH_TIMEOUT_SECONDS"],
                 headers={"Urgency": "high" if urgent else "normal", "Topic": topic},
                 requests_session=_session())
     except WebPushException as err:
@@ -96,6 +99,8 @@ def send(subscription_info: dict, payload: str, *, topic: str, urgent: bool, app
         if status is not None and 400 <= status < 500 and status != 429:
             return Outcome(Result.REFUSED, f"{status} {err.response.text[:200]}")
         return Outcome(Result.RETRY, str(err)[:300])
+    except requests.ReadTimeout as err:  # the request went out; only the answer is missing
+        return Outcome(Result.UNKNOWN, f"no answer: {err}"[:300])
     except requests.RequestException as err:
         return Outcome(Result.RETRY, f"{type(err).__name__}: {err}"[:300])
     return Outcome(Result.SENT)

@@ -80,15 +80,20 @@ def fan_out(limit: int = 200) -> int:
 # Delivery.
 
 def claim(limit: int = BATCH) -> tuple[str, list[int]]:
-    """Leases up to `limit` due deliveries to this worker; returns the lease token and their ids."""
+    """Leases up to `limit` due deliveries to this worker; returns the lease token and their ids.
+    The UPDATE repeats the conditions: SQLite takes no lock on SELECT, so another worker may have
+    leased (or started) a row in between; only rows still free get this worker's token."""
     now, token = clock.now(), secrets.token_hex(8)
-    ids = db.session.scalars(
-        db.select(Delivery.id).where(Delivery.state == D.PENDING, Delivery.next_attempt_at <= now,
-                                     or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
-        .order_by(Delivery.id).limit(limit).with_for_update(skip_locked=True)).all()
+    free = (Delivery.state == D.PENDING, Delivery.next_attempt_at <= now,
+            or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+    ids = db.session.scalars(db.select(Delivery.id).where(*free).order_by(Delivery.id).limit(limit)
+                             .with_for_update(skip_locked=True)).all()
     if ids:
         lease = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
-        db.session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(lease_token=token, lease_until=lease))
+        db.session.execute(update(Delivery).where(Delivery.id.in_(ids), *free)
+                           .values(lease_token=token, lease_until=lease))
+        ids = db.session.scalars(db.select(Delivery.id).where(Delivery.lease_token == token)
+                                 .order_by(Delivery.id)).all()
     db.session.commit()
     return token, list(ids)
 
@@ -124,14 +129,15 @@ def _send(delivery: Delivery) -> webpush.Outcome:
         except sms.SmsError as err:
             return webpush.Outcome(webpush.Result.RETRY, str(err)[:300])
         return webpush.Outcome(webpush.Result.SENT)
-    age = clock.now() - as_utc(notification.created_at)
     if delivery.subscription is None:
         return webpush.Outcome(webpush.Result.GONE, "unsubscribed")
-    if age.total_seconds() > current_app.config["PUSH_TTL_SECONDS"]:
-        return webpush.Outcome(webpush.Result.REFUSED, "older than the push TTL")
+    # The push service keeps it for what is left of the TTL: a whistle is not shown an hour late.
+    ttl_left = current_app.config["PUSH_TTL_SECONDS"] - (clock.now() - as_utc(notification.created_at)).total_seconds()
+    if ttl_left <= 0:
+        return webpush.Outcome(webpush.Result.EXPIRED, "older than the push TTL")
     payload, tag = _payload(notification)
     return webpush.send(delivery.subscription.as_webpush_info(), payload, topic=tag,
-                        urgent=notification.kind.is_urgent)
+                        urgent=notification.kind.is_urgent, ttl=int(ttl_left))
 
 
 def _record(delivery: Delivery, outcome: webpush.Outcome) -> None:
@@ -147,12 +153,16 @@ def _record(delivery: Delivery, outcome: webpush.Outcome) -> None:
         delivery.state = D.GONE
         if device is not None:
             forget_subscription(device)
+    elif outcome.result is R.UNKNOWN:
+        delivery.state = D.INTERRUPTED
+    elif outcome.result is R.EXPIRED:
+        delivery.state = D.SKIPPED
     elif outcome.result is R.RETRY and delivery.attempts < current_app.config["NOTIFY_MAX_ATTEMPTS"]:
         delivery.state, delivery.next_attempt_at = D.PENDING, now + backoff(delivery.attempts)
         if device is not None:
             device.failures += 1
     else:
-        delivery.state = D.SKIPPED if "TTL" in (outcome.detail or "") else D.FAILED
+        delivery.state = D.FAILED
         if device is not None and outcome.result is R.RETRY:
             device.failures += 1
     db.session.commit()
@@ -181,7 +191,13 @@ def deliver_due(limit: int = BATCH) -> int:
         if not _start(delivery.id, token):
             continue  # another worker took it over after our lease ran out
         attempted += 1
-        _record(delivery, _send(delivery))
+        try:
+            outcome = _send(delivery)
+        except Exception as err:  # a bug in a channel: recorded on this delivery, the batch goes on
+            log.exception("delivery %s failed", delivery.id)
+            db.session.rollback()
+            outcome = webpush.Outcome(webpush.Result.REFUSED, f"{type(err).__name__}: {err}"[:300])
+        _record(delivery, outcome)
     return attempted
 
 

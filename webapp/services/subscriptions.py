@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from webapp.channels.webpush import b64url
 from webapp.errors import BadRequest
 from webapp.extensions import db
-from webapp.models import URGENT_PUSH_KINDS, MutedKind, NotificationKind, PushSubscription, Role, User
+from webapp.models import (URGENT_PUSH_KINDS, Delivery, DeliveryState, MutedKind, NotificationKind, PushSubscription,
+                           Role, User)
 from webapp.services.delivery import forget_subscription
 
 K = NotificationKind
@@ -63,6 +65,10 @@ def subscribe(user: User, body, device: str = "") -> PushSubscription:
         row = PushSubscription(endpoint=endpoint, **fields)
         db.session.add(row)
     else:
+        if row.user_id != user.id:  # another person signs in on this browser: the last one's pushes stop here
+            db.session.execute(update(Delivery).where(Delivery.subscription_id == row.id,
+                                                      Delivery.state == DeliveryState.PENDING)
+                               .values(state=DeliveryState.GONE))
         for name, value in fields.items():
             setattr(row, name, value)
     db.session.commit()
