@@ -67,3 +67,62 @@ self.addEventListener('sync', (event) => {
     if (summary.waiting) throw new Error('reports still waiting');
   }));
 });
+
+// Web Push: the server's message (webapp.services.delivery: id, kind, title, body, url, tag) shown as a
+// system notification; open pages are told so their bell counts at once instead of at the next poll.
+const APP_NAME = '小巷管家';
+const NOTIFICATION_ICON = '/static/icons/icon-192.png';
+const NOTIFICATION_BADGE = '/static/icons/icon-192.png'; // no smaller monochrome icon yet
+
+// Only a trusted event (from the browser) may be kept alive; a synthetic one throws InvalidStateError.
+function keepAlive(event, promise) {
+  if (event.isTrusted) event.waitUntil(promise);
+  return promise;
+}
+
+function readPush(data) {
+  if (!data) return {};
+  try {
+    return data.json();
+  } catch (error) {
+    return { body: data.text() }; // not JSON: show the text as it came
+  }
+}
+
+async function showPushed(message) {
+  const options = {
+    body: message.body || '',
+    icon: NOTIFICATION_ICON,
+    badge: NOTIFICATION_BADGE,
+    data: { url: message.url || '/notifications', id: message.id || null },
+    lang: message.lang || 'zh-Hans',
+  };
+  if (message.tag) Object.assign(options, { tag: message.tag, renotify: true }); // one case, one notification
+  await self.registration.showNotification(message.title || APP_NAME, options);
+  const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  pages.forEach((page) => page.postMessage({ type: 'notification', id: message.id || null }));
+}
+
+self.addEventListener('push', (event) => {
+  keepAlive(event, showPushed(readPush(event.data)));
+});
+
+// A tap on the notification opens its case in a window of the app that is already open, else in a new one.
+// Through /notifications/<id> when the notification has an id: that marks it read, then redirects to the case.
+async function openFromNotification(data) {
+  const target = new URL(data.id ? `/notifications/${data.id}` : (data.url || '/notifications'), self.location.origin);
+  const windows = await self.clients.matchAll({ type: 'window' }); // the ones this worker controls can navigate
+  const client = windows.find((w) => w.focused) || windows.find((w) => w.visibilityState === 'visible') || windows[0];
+  if (client) {
+    // Focus first, while the tap still allows it; a page the browser will not focus is navigated all the same.
+    await client.focus().catch(() => null);
+    const navigated = await client.navigate(target.href).catch(() => null);
+    if (navigated) return navigated;
+  }
+  return self.clients.openWindow(target.href);
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  keepAlive(event, openFromNotification(event.notification.data || {}));
+});
