@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.models import Notification, NotificationKind, Role
 from webapp.reports import beijing_time
 from webapp.services.claims import claim_alley
-from webapp.services.delivery import _payload
+from webapp.services.delivery import payload as push_payload
 from webapp.services.messages import message_for
 from webapp.services.transitions import Step, transition
 
@@ -137,7 +137,7 @@ def test_the_service_worker_shows_a_pushed_notification_whose_click_opens_the_ca
     # DevTools protocol hands it to the registration directly: an incognito context (every new_context) has no
     # Push API to subscribe with, and a real profile's subscribe needs Google's push service, unreachable here.
     report_id, notification = resolve()
-    payload, tag = _payload(notification)
+    payload, tag = push_payload(notification)
     message = message_for(notification)
     cdp, reg_id = registration_id(context, page, base)
     cdp.send("ServiceWorker.deliverPushMessage", {"origin": base, "registrationId": reg_id, "data": payload})

@@ -237,3 +237,31 @@ def test_a_browser_taken_over_by_another_person_gets_none_of_the_last_ones_pushe
     subscribe(second, sub)  # the first person signed out, the second signed in on the same phone
     run_once()
     assert states()[0][2] == "gone" and push.sent == []
+
+
+def test_pushes_and_sms_speak_the_language_the_person_last_used(app, push, client):
+    english, chinese = make_user(Role.OFFICER), make_user(Role.OFFICER)
+    english.locale, english.phone, chinese.phone = "en", "13800000005", "13800000006"
+    subscribe(english, browser_subscription(1))
+    subscribe(chinese, browser_subscription(2))
+    notify([english.id, chinese.id], K.WHISTLED, None, departments=["urban_management"])
+    db.session.commit()
+    run_once()
+    (_, first, _, _), (_, second, _, _) = push.sent
+    assert first["lang"] == "en" and first["title"].startswith("Whistle")
+    assert second["lang"] == "zh-Hans" and second["title"].startswith("吹哨")
+    texts = dict(app.extensions["sms"].sent)
+    assert texts["13800000005"].startswith("[Alley Stewards]") and texts["13800000006"].startswith("【小巷管家】")
+
+
+def test_the_app_remembers_the_language_a_person_switches_to(app):
+    from flask_login import FlaskLoginClient
+
+    user = make_user(Role.RESIDENT)
+    app.test_client_class = FlaskLoginClient
+    client = app.test_client(user=user)
+    client.get("/notifications", headers={"Accept-Language": "zh-CN"})
+    assert db.session.get(type(user), user.id).locale == "zh_Hans"
+    client.get("/notifications?lang=en")
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).locale == "en"

@@ -45,7 +45,8 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_case(app, login, r
     other = notify([make_user(Role.RESIDENT).id], K.REJECTED, None)[0]
     db.session.commit()
     client = login(resident)
-    assert client.get(f"/notifications/{other.id}").status_code == 404
+    assert client.get(f"/notifications/{other.id}").headers["Location"] == "/notifications"  # not mine: my inbox
+    assert client.get("/api/v1/notifications/unread").get_json() == {"unread": 1}
     response = client.get(f"/notifications/{note.id}")
     assert response.status_code == 302 and response.headers["Location"] == "/notifications"
     assert client.get("/api/v1/notifications/unread").get_json() == {"unread": 0}

@@ -83,7 +83,7 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("api.alley_reports", "GET"): ((f"/api/v1/alleys/{alley_id}/reports",), EVERYONE),
         ("categories.index", "GET"): (("/categories",), {**only({"organizer", "admin"}, 200), ANON: 302}),
         ("notifications.index", "GET"): (("/notifications",), signed_in(200, 302)),
-        ("notifications.open_one", "GET"): (("/notifications/999999",), signed_in(404, 302)),  # nobody's
+        ("notifications.open_one", "GET"): (("/notifications/999999",), signed_in(302, 302)),  # nobody's: the inbox
         ("notifications.read_all", "POST"): (("/notifications/read",), signed_in(302, 302)),
         ("notifications.settings", "GET"): (("/notifications/settings",), signed_in(200, 302)),
         ("notifications.settings", "POST"): (("/notifications/settings", {"data": {}}), signed_in(302, 302)),

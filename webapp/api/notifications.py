@@ -75,7 +75,7 @@ def push_key():
 
 
 def subscription_json(row) -> dict:
-    return {"id": row.id, "device": row.device, "created_at": row.created_at.isoformat(),
+    return {"id": row.id, "device": row.device, "endpoint": row.endpoint, "created_at": row.created_at.isoformat(),
             "last_sent_at": row.last_sent_at.isoformat() if row.last_sent_at else None}
 
 

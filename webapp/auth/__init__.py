@@ -1,8 +1,13 @@
 """Accounts pages: sign in and out, register (with an invitation), change the password."""
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import update
 
 from webapp.errors import Unauthorized
+from webapp.extensions import db
 from webapp.labels import role_label
+from webapp.models import User
 from webapp.policies import can_view_department_work, can_view_triage
 
 bp = Blueprint("auth", __name__)
@@ -13,6 +18,19 @@ def role_labels():
     # The header links to the work screens of the roles the user holds.
     return {"role_label": role_label, "can_view_triage": can_view_triage,
             "can_view_department_work": can_view_department_work}
+
+
+@bp.before_app_request
+def remember_language():
+    """Keep the language a signed-in person uses, so notifications sent while they are away (push, SMS)
+    speak it too. Written when it is first known and when they switch; no query on other requests."""
+    if request.endpoint is None or request.endpoint.endswith("static") or "_user_id" not in session:
+        return
+    if current_user.is_authenticated and (current_user.locale is None or "lang" in request.args):
+        locale = str(get_locale())
+        if locale != current_user.locale:
+            db.session.execute(update(User).where(User.id == current_user.id).values(locale=locale))
+            db.session.commit()
 
 
 def unauthorized():

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.channels import webpush
-from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.labels import NOTIFICATION_KIND_LABELS
 from webapp.models import URGENT_PUSH_KINDS, Notification
@@ -26,10 +25,11 @@ def index():
 @bp.get("/notifications/<int:notification_id>")
 @login_required
 def open_one(notification_id: int):
-    """Marks it read and goes where it points (the case)."""
+    """Marks it read and goes where it points (the case). Someone else's (a phone shared in the family,
+    tapped after another person signed in) leads to this person's inbox instead."""
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != current_user.id:
-        raise NotFound()
+        return redirect(url_for("notifications.index"))
     target = message_for(notification).url
     notifications.mark_read(current_user, [notification.id])
     return redirect(target)

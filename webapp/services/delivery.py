@@ -13,6 +13,7 @@ import threading
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
@@ -109,16 +110,25 @@ def _start(delivery_id: int, token: str) -> bool:
     return started.rowcount == 1
 
 
-def _payload(notification: Notification) -> tuple[str, str]:
-    message = message_for(notification)
+def _message(notification: Notification):
+    """The message in the recipient's language (the one they last used in the app)."""
+    locale = notification.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        return message_for(notification), locale
+
+
+def payload(notification: Notification) -> tuple[str, str]:
+    """The push payload (JSON, far below 3 KB) and its topic: one per case, so a newer one replaces it."""
+    message, locale = _message(notification)
     data = {"id": notification.id, "kind": notification.kind.value, "title": message.title, "body": message.body,
-            "url": message.url, "tag": message.tag}
+            "url": message.url, "tag": message.tag, "lang": "en" if locale.startswith("en") else "zh-Hans"}
     return json.dumps(data, ensure_ascii=False), message.tag
 
 
 def _sms_text(notification: Notification) -> str:
-    message = message_for(notification)
-    return f"【小巷管家】{message.title} {message.body} {current_app.config.get('PUBLIC_URL', '')}{message.url}"
+    message, locale = _message(notification)
+    brand = "[Alley Stewards]" if locale.startswith("en") else "【小巷管家】"
+    return f"{brand}{message.title} {message.body} {current_app.config['PUBLIC_URL']}{message.url}"
 
 
 def _send(delivery: Delivery) -> webpush.Outcome:
@@ -135,8 +145,8 @@ def _send(delivery: Delivery) -> webpush.Outcome:
     ttl_left = current_app.config["PUSH_TTL_SECONDS"] - (clock.now() - as_utc(notification.created_at)).total_seconds()
     if ttl_left <= 0:
         return webpush.Outcome(webpush.Result.EXPIRED, "older than the push TTL")
-    payload, tag = _payload(notification)
-    return webpush.send(delivery.subscription.as_webpush_info(), payload, topic=tag,
+    data, tag = payload(notification)
+    return webpush.send(delivery.subscription.as_webpush_info(), data, topic=tag,
                         urgent=notification.kind.is_urgent, ttl=int(ttl_left))
 
 
@@ -183,7 +193,7 @@ def deliver_due(limit: int = BATCH) -> int:
         return 0
     rows = db.session.scalars(
         db.select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
-        .options(db.joinedload(Delivery.subscription),
+        .options(db.joinedload(Delivery.subscription), db.joinedload(Delivery.notification).joinedload(Notification.user),
                  db.joinedload(Delivery.notification).joinedload(Notification.report).joinedload(Report.category),
                  db.joinedload(Delivery.notification).joinedload(Notification.report).joinedload(Report.alley))).all()
     attempted = 0

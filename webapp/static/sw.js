@@ -21,7 +21,8 @@ async function networkFirst(request, fallbackUrl) {
   const cache = await caches.open(RUNTIME_CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) cache.put(request, response.clone());
+    // no-store answers (a person's inbox, the chief's queue) are never kept on the device.
+    if (response.ok && !/no-store/.test(response.headers.get('Cache-Control') || '')) cache.put(request, response.clone());
     return response;
   } catch (error) {
     // The newest copy first (the runtime cache), then the one stored at install (maybe signed out).

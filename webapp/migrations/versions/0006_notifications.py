@@ -79,6 +79,7 @@ def upgrade():
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_deliveries_due', ['state', 'next_attempt_at'], unique=False)
 
+    op.add_column('users', sa.Column('locale', sa.String(length=10), nullable=True))
     with op.batch_alter_table('whistles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('warned_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('overdue_told_at', sa.DateTime(timezone=True), nullable=True))
@@ -105,3 +106,4 @@ def downgrade():
 
     op.drop_table('push_subscriptions')
     op.drop_table('muted_kinds')
+    op.drop_column('users', 'locale')
