@@ -8,7 +8,7 @@ from py_vapid import Vapid
 from tests.factories import make_user
 from tests.support.clock import Clock
 from webapp.channels import webpush
-from webapp.channels.webpush import Outcome, Result
+from webapp.channels import Outcome, Result
 from webapp.extensions import db
 from webapp.models import Channel, Delivery, DeliveryState, MutedKind, NotificationKind, PushSubscription, Role
 from webapp.services import delivery

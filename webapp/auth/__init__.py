@@ -23,14 +23,18 @@ def role_labels():
 @bp.before_app_request
 def remember_language():
     """Keep the language a signed-in person uses, so notifications sent while they are away (push, SMS)
-    speak it too. Written when it is first known and when they switch; no query on other requests."""
+    speak it too. The session remembers what was saved, so other requests (the alley layer, the bell's
+    polling) load nobody for it."""
     if request.endpoint is None or request.endpoint.endswith("static") or "_user_id" not in session:
         return
-    if current_user.is_authenticated and (current_user.locale is None or "lang" in request.args):
-        locale = str(get_locale())
-        if locale != current_user.locale:
-            db.session.execute(update(User).where(User.id == current_user.id).values(locale=locale))
-            db.session.commit()
+    locale = str(get_locale())
+    saved = f"{session['_user_id']}:{locale}"
+    if session.get("saved_locale") == saved or not current_user.is_authenticated:
+        return
+    if current_user.locale != locale:
+        db.session.execute(update(User).where(User.id == current_user.id).values(locale=locale))
+        db.session.commit()
+    session["saved_locale"] = saved
 
 
 def unauthorized():

@@ -1,8 +1,6 @@
 """Web Push with VAPID (RFC 8030/8291/8292) through pywebpush: the key, and sending one message."""
 import base64
-import enum
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -11,24 +9,11 @@ from flask import current_app
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from webapp.channels import Outcome, Result
+
 KEY_FILE = "vapid_private.pem"
 GONE = (404, 410)  # the browser unsubscribed or the subscription expired: delete it
 _local = threading.local()  # one HTTP session (kept-alive connections) per worker thread
-
-
-class Result(enum.Enum):
-    SENT = "sent"
-    GONE = "gone"
-    RETRY = "retry"  # the service or the network failed for now; the message surely did not arrive
-    REFUSED = "refused"  # the service will never take this message (bad request, too large)
-    UNKNOWN = "unknown"  # no answer after the message was sent: it may have arrived, so it is not sent again
-    EXPIRED = "expired"  # older than its TTL: not worth showing any more
-
-
-@dataclass(frozen=True)
-class Outcome:
-    result: Result
-    detail: str = ""
 
 
 def b64url(raw: bytes) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
-from webapp.channels import sms, webpush
+from webapp.channels import Outcome, Result, sms, webpush
 from webapp.extensions import db
 from webapp.models import (Channel, Delivery, DeliveryState, MutedKind, Notification, PushSubscription, Report,
                            User)
@@ -131,57 +131,60 @@ def _sms_text(notification: Notification) -> str:
     return f"{brand}{message.title} {message.body} {current_app.config['PUBLIC_URL']}{message.url}"
 
 
-def _send(delivery: Delivery) -> webpush.Outcome:
+def _send(delivery: Delivery) -> Outcome:
     notification = delivery.notification
     if delivery.channel is Channel.SMS:
         try:
             sms.provider_for(current_app).send(delivery.address, _sms_text(notification))
         except sms.SmsError as err:
-            return webpush.Outcome(webpush.Result.RETRY, str(err)[:300])
-        return webpush.Outcome(webpush.Result.SENT)
+            return Outcome(Result.RETRY, str(err)[:300])
+        return Outcome(Result.SENT)
     if delivery.subscription is None:
-        return webpush.Outcome(webpush.Result.GONE, "unsubscribed")
+        return Outcome(Result.GONE, "unsubscribed")
     # The push service keeps it for what is left of the TTL: a whistle is not shown an hour late.
     ttl_left = current_app.config["PUSH_TTL_SECONDS"] - (clock.now() - as_utc(notification.created_at)).total_seconds()
     if ttl_left <= 0:
-        return webpush.Outcome(webpush.Result.EXPIRED, "older than the push TTL")
+        return Outcome(Result.EXPIRED, "older than the push TTL")
     data, tag = payload(notification)
     return webpush.send(delivery.subscription.as_webpush_info(), data, topic=tag,
                         urgent=notification.kind.is_urgent, ttl=int(ttl_left))
 
 
-def _record(delivery: Delivery, outcome: webpush.Outcome) -> None:
-    now, R = clock.now(), webpush.Result
+def _record(delivery: Delivery, outcome: Outcome) -> None:
+    now = clock.now()
     delivery.lease_token = delivery.lease_until = None
     delivery.last_error = outcome.detail or None
     device = delivery.subscription
-    if outcome.result is R.SENT:
+    if outcome.result is Result.SENT:
         delivery.state, delivery.sent_at = D.SENT, now
         if device is not None:
             device.last_sent_at, device.failures = now, 0
-    elif outcome.result is R.GONE:
+    elif outcome.result is Result.GONE:
         delivery.state = D.GONE
         if device is not None:
             forget_subscription(device)
-    elif outcome.result is R.UNKNOWN:
+    elif outcome.result is Result.UNKNOWN:
         delivery.state = D.INTERRUPTED
-    elif outcome.result is R.EXPIRED:
+    elif outcome.result is Result.EXPIRED:
         delivery.state = D.SKIPPED
-    elif outcome.result is R.RETRY and delivery.attempts < current_app.config["NOTIFY_MAX_ATTEMPTS"]:
+    elif outcome.result is Result.RETRY and delivery.attempts < current_app.config["NOTIFY_MAX_ATTEMPTS"]:
         delivery.state, delivery.next_attempt_at = D.PENDING, now + backoff(delivery.attempts)
-        if device is not None:
-            device.failures += 1
     else:
         delivery.state = D.FAILED
-        if device is not None and outcome.result is R.RETRY:
-            device.failures += 1
+    if outcome.result is Result.RETRY and device is not None:
+        device.failures += 1
     db.session.commit()
+
+
+def drop_waiting(device: PushSubscription) -> None:
+    """Deliveries still waiting for this browser will not go to it (it is gone, or someone else's now)."""
+    db.session.execute(update(Delivery).where(Delivery.subscription_id == device.id, Delivery.state == D.PENDING)
+                       .values(state=D.GONE))
 
 
 def forget_subscription(device: PushSubscription) -> None:
     """The push service no longer knows this browser: drop it, and what was still waiting for it."""
-    db.session.execute(update(Delivery).where(Delivery.subscription_id == device.id, Delivery.state == D.PENDING)
-                       .values(state=D.GONE))
+    drop_waiting(device)
     db.session.execute(update(Delivery).where(Delivery.subscription_id == device.id).values(subscription_id=None))
     db.session.delete(device)
 
@@ -206,7 +209,7 @@ def deliver_due(limit: int = BATCH) -> int:
         except Exception as err:  # a bug in a channel: recorded on this delivery, the batch goes on
             log.exception("delivery %s failed", delivery.id)
             db.session.rollback()
-            outcome = webpush.Outcome(webpush.Result.REFUSED, f"{type(err).__name__}: {err}"[:300])
+            outcome = Outcome(Result.REFUSED, f"{type(err).__name__}: {err}"[:300])
         _record(delivery, outcome)
     return attempted
 

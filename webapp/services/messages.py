@@ -42,6 +42,8 @@ class Message:
 
 
 def department_names(codes) -> str:
+    if not codes:
+        return ""
     names = dict(db.session.execute(db.select(Department.code, Department.name).where(Department.code.in_(codes))).all())
     return "、".join(names.get(code, code) for code in codes)
 

@@ -5,14 +5,12 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 
 from webapp.channels.webpush import b64url
 from webapp.errors import BadRequest
 from webapp.extensions import db
-from webapp.models import (URGENT_PUSH_KINDS, Delivery, DeliveryState, MutedKind, NotificationKind, PushSubscription,
-                           Role, User)
-from webapp.services.delivery import forget_subscription
+from webapp.models import URGENT_PUSH_KINDS, MutedKind, NotificationKind, PushSubscription, Role, User
+from webapp.services.delivery import drop_waiting, forget_subscription
 
 K = NotificationKind
 MAX_ENDPOINT = 1024
@@ -21,7 +19,6 @@ KINDS_FOR_EVERYONE = (K.VERDICT_REQUESTED, K.RESOLVED, K.REJECTED)
 KINDS_BY_ROLE = {
     Role.CHIEF: (K.ESCALATED, K.WHISTLE_DUE_SOON, K.WHISTLE_OVERDUE, K.REOPENED),
     Role.OFFICER: (K.WHISTLED, K.WHISTLE_OVERDUE),
-    Role.ADMIN: (),
 }
 
 
@@ -66,9 +63,7 @@ def subscribe(user: User, body, device: str = "") -> PushSubscription:
         db.session.add(row)
     else:
         if row.user_id != user.id:  # another person signs in on this browser: the last one's pushes stop here
-            db.session.execute(update(Delivery).where(Delivery.subscription_id == row.id,
-                                                      Delivery.state == DeliveryState.PENDING)
-                               .values(state=DeliveryState.GONE))
+            drop_waiting(row)
         for name, value in fields.items():
             setattr(row, name, value)
     db.session.commit()
