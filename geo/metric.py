@@ -91,3 +91,10 @@ def bbox_around(lon, lat, radius_m):
 def length_inside_m(line, polygon):
     """Geodesic length of the part of `line` inside `polygon`."""
     return length_m(line.intersection(polygon))
+
+
+def midpoint(geom) -> tuple[float, float]:
+    """The point halfway along the longest part of a (Multi)LineString: where an address on that line is put."""
+    longest = max(_line_parts(geom), key=lambda part: part.length)
+    point = longest.interpolate(0.5, normalized=True)
+    return point.x, point.y

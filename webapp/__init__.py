@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.auth import unauthorized
     from webapp.map import bp as map_bp
     from webapp.notifications import bp as notifications_bp
+    from webapp.open311 import bp as open311_bp
     from webapp.pwa import bp as pwa_bp
     from webapp.pwa.assets import asset_url
     from webapp.reports import bp as reports_bp
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pwa_bp)
     app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     app.register_blueprint(vendor_bp, url_prefix="/static/vendor")
 
     from webapp.errors import register_error_handlers

@@ -1,6 +1,6 @@
 """Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`,
 `cases close-unrated`,
-`notify worker`, `notify vapid-keys`."""
+`notify worker`, `notify vapid-keys`, `open311 keys create|list|revoke`."""
 import sys
 from pathlib import Path
 
@@ -187,7 +187,50 @@ def vapid_keys_command():
     click.echo(f"Public key (applicationServerKey): {webpush.public_key()}")
 
 
+open311_cli = click.Group("open311", help="The Open311 GeoReport v2 interface for partner systems.")
+keys_cli = click.Group("keys", help="API keys of partner systems (12345, district platforms, ...).")
+open311_cli.add_command(keys_cli)
+
+
+@keys_cli.command("create")
+@click.argument("name")
+def create_key_command(name):
+    """Issue a key for the partner NAME. It is printed once: only its hash is kept."""
+    from webapp.services.api_keys import create_api_key
+
+    try:
+        key, plaintext = create_api_key(name)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"API key for {key.name} (shown once; give it to the partner over a safe channel):")
+    click.echo(plaintext)
+
+
+@keys_cli.command("list")
+def list_keys_command():
+    """The partners' keys: name, first characters, issued, revoked."""
+    from webapp.services.api_keys import all_api_keys
+
+    for key in all_api_keys():
+        revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M} UTC" if key.revoked_at else "live"
+        click.echo(f"{key.name}\t{key.prefix}…\tissued {key.created_at:%Y-%m-%d %H:%M} UTC\t{revoked}")
+
+
+@keys_cli.command("revoke")
+@click.argument("name")
+def revoke_key_command(name):
+    """Revoke the key of the partner NAME: its requests are refused from now on (its cases stay)."""
+    from webapp.services.api_keys import revoke_api_key
+
+    try:
+        revoke_api_key(name)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"revoked the key of {name}")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(open311_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(geo_cli)

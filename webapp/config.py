@@ -69,6 +69,11 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),  # for links in SMS
         "NOTIFY_WORKER_IN_PROCESS": env("NOTIFY_WORKER_IN_PROCESS", "0") == "1",
         "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
+        # Open311 GeoReport v2 (/open311/v2): requests per partner key (or per address without a key).
+        "OPEN311_RATE_LIMIT": env("OPEN311_RATE_LIMIT", "60 per minute"),
+        "OPEN311_JURISDICTION": env("OPEN311_JURISDICTION", "beijing"),
+        "OPEN311_CONTACT": env("OPEN311_CONTACT", "alleys@example.org"),
+        "OPEN311_KEY_SERVICE": env("OPEN311_KEY_SERVICE", "Keys are issued by the administrator (alleys@example.org)."),
         # CSRF tokens live as long as the session: a patrol queued offline for hours is still sent.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",

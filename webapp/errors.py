@@ -66,6 +66,10 @@ def wants_json() -> bool:
 
 
 def _render(status: int, code: str, message: str, details: dict | None = None):
+    if request.path.startswith("/open311/"):  # partners get the spec's <errors> body in the format they asked for
+        from webapp.open311.formats import error_response
+
+        return error_response(status, message)
     if wants_json():
         body = {"error": {"code": code, "message": str(message)}}
         if details:

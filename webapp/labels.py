@@ -82,6 +82,7 @@ STEP_LABELS = {
     "verdict": _l("Verdict"),
     "reopen": _l("Reopened"),
     "close_unrated": _l("Closed without a verdict"),
+    "partner_update": _l("Update from a partner system (12345, ...)"),
 }
 
 
@@ -97,6 +98,7 @@ ACTOR_ROLE_LABELS = {
     "chief": _l("Street and Alley Chief"),
     "officer": _l("Department officer"),
     "system": _l("System"),
+    "partner": _l("Partner system"),
 }
 
 
@@ -140,4 +142,5 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.VERDICT_REQUESTED: _l("My report is resolved and waits for my verdict"),
     NotificationKind.REOPENED: _l("A reporter is not satisfied and the case reopens"),
     NotificationKind.REJECTED: _l("My report is not accepted"),
+    NotificationKind.PARTNER_UPDATE: _l("A partner system (12345, ...) posts an update to a case"),
 }

@@ -51,8 +51,19 @@ def can_create_invitation(user, street_id: int, role: Role) -> bool:
 
 
 def can_submit_report(user, street_id: int) -> bool:
-    """Anyone with a role in the street (resident, steward, Old Neighbour, chief, ...) reports there."""
-    return _signed_in(user) and (any(g.street_id == street_id for g in user.grants) or is_admin(user))
+    """Anyone with a role in the street (resident, steward, Old Neighbour, chief, ...) reports there; a partner
+    system (Open311) files cases in every street."""
+    return _signed_in(user) and (any(g.street_id == street_id for g in user.grants) or is_admin(user)
+                                 or is_partner(user))
+
+
+def is_partner(user) -> bool:
+    return _signed_in(user) and bool(getattr(user, "is_partner", False))
+
+
+def can_post_partner_update(user, report=None, holds_claim: bool = False) -> bool:
+    """A partner system adds its updates (servicerequestupdates) to any case; the chief decides what follows."""
+    return is_partner(user)
 
 
 def can_follow_report(user, report) -> bool:

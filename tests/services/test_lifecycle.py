@@ -28,6 +28,7 @@ from webapp.extensions import db
 from webapp.models import (Priority, Report, ReportEvent, ReportFollower, ReportStatus, Role, Satisfaction, Verdict,
                            WhistleKind, WhistleStatus)
 from webapp.models.reports import as_utc
+from webapp.services.api_keys import create_api_key
 from webapp.services.claims import claim_alley
 from webapp.services.people import create_user
 from webapp.services.reports import follow_report
@@ -54,9 +55,10 @@ OTHER_OFFICER = "officer of a department not whistled"  # 公安
 ORGANIZER = "organizer"
 ADMIN = "admin"
 SYSTEM = "system"  # no user: the scheduled job
+PARTNER = "partner system"  # 12345 through Open311, with its API key's account
 
 EVERYONE = (ANONYMOUS, REPORTER, RESIDENT, FOLLOWER, STEWARD, OTHER_STEWARD, CHIEF, OTHER_CHIEF, OFFICER,
-            OTHER_OFFICER, ORGANIZER, ADMIN, SYSTEM)
+            OTHER_OFFICER, ORGANIZER, ADMIN, SYSTEM, PARTNER)
 
 # --- the specification -----------------------------------------------------------------------------
 
@@ -78,6 +80,7 @@ WHO = {
     Step.VERDICT: {REPORTER, FOLLOWER},
     Step.REOPEN: CHIEFS,
     Step.CLOSE_UNRATED: {SYSTEM},
+    Step.PARTNER_UPDATE: {PARTNER},
 }
 DEPARTMENT_STEPS = {Step.REPORT_ON_SITE, Step.ADD_NOTE, Step.FINISH_PART}
 # An officer speaks for the department only while its whistle is active: from the whistle to the resolution.
@@ -108,6 +111,8 @@ EXPECTED = {
     Step.REOPEN: {S.RESOLVED: S.REOPENED, S.CONFIRMED: S.REOPENED, S.UNRATED: S.REOPENED},
     # Only once the reporter has had VERDICT_DAYS to answer (see the clock below).
     Step.CLOSE_UNRATED: {S.RESOLVED: S.UNRATED},
+    # A partner's update is a note in the file, whatever the status: the chief decides what follows.
+    Step.PARTNER_UPDATE: {status: status for status in S},
 }
 
 ORIGINAL = object()  # stands for the world's open original case, the one duplicates are merged into
@@ -130,6 +135,7 @@ INPUT = {
     Step.VERDICT: {"satisfaction": "satisfied"},
     Step.REOPEN: {"note": "居民反映问题复发"},
     Step.CLOSE_UNRATED: {},
+    Step.PARTNER_UPDATE: {"note": "市民来电催办", "partner_status": "OPEN"},
 }
 
 
@@ -149,7 +155,7 @@ def recorded_role(step: Step, actor: str) -> str:
     if actor == ADMIN:
         return "steward" if step is Step.ESCALATE else "chief"
     return {REPORTER: "reporter", FOLLOWER: "follower", STEWARD: "steward", CHIEF: "chief", OFFICER: "officer",
-            SYSTEM: "system"}[actor]
+            SYSTEM: "system", PARTNER: "partner"}[actor]
 
 
 def offered(status: ReportStatus, actor: str) -> set[Step]:
@@ -241,6 +247,7 @@ def world(app, tmp_path, monkeypatch) -> World:
         ORGANIZER: make_user(Role.ORGANIZER),
         ADMIN: make_user(Role.ADMIN),
         SYSTEM: None,
+        PARTNER: create_api_key("12345热线")[0].user,
     }
     claim_alley(world.people[STEWARD], alley.id)
     claim_alley(world.people[OTHER_STEWARD], another_alley.id)

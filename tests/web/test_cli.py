@@ -80,3 +80,34 @@ def test_demo_is_marked_and_can_run_twice(app):
     users = db.session.scalars(db.select(User)).all()
     assert {g.role for u in users for g in u.grants} == set(Role)
     assert all(u.is_demo for u in users)
+
+
+def test_an_open311_key_is_printed_once_kept_as_a_hash_and_can_be_revoked(app):
+    from webapp.models import ApiKey
+    from webapp.services.api_keys import authenticate
+
+    created = run(app, "open311", "keys", "create", "12345热线")
+    assert created.exit_code == 0, created.output
+    plaintext = created.output.strip().splitlines()[-1]
+    key = db.session.scalar(db.select(ApiKey))
+    assert len(plaintext) >= 40 and plaintext not in key.key_hash and authenticate(plaintext) == key
+    assert key.user.is_partner and key.user.display_name == "12345热线"
+    again = run(app, "open311", "keys", "create", "12345热线")
+    assert again.exit_code != 0 and "已有密钥" in again.output  # the command line speaks Chinese
+
+    listed = run(app, "open311", "keys", "list")
+    assert "12345热线" in listed.output and "live" in listed.output and plaintext not in listed.output
+
+    revoked = run(app, "open311", "keys", "revoke", "12345热线")
+    assert revoked.exit_code == 0, revoked.output
+    assert authenticate(plaintext) is None
+    assert "revoked" in run(app, "open311", "keys", "list").output
+    assert run(app, "open311", "keys", "revoke", "nobody").exit_code != 0
+
+
+def test_a_partner_account_cannot_sign_in(app, client):
+    from webapp.services.api_keys import create_api_key
+
+    key, _ = create_api_key("区级平台")
+    response = client.post("/login", data={"login": key.user.username, "password": "anything-at-all"})
+    assert response.status_code == 401

@@ -105,6 +105,17 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("api.triage_queue", "GET"): (("/api/v1/triage/queue",), only({"chief", "admin"}, 200)),
         ("department.index", "GET"): (("/department",), {**only({"officer"}, 200), ANON: 302}),
         ("api.department_whistles", "GET"): (("/api/v1/department/whistles",), only({"officer"}, 200)),
+        # Open311: public reads; writes need a partner's api_key, whoever is signed in to the app.
+        ("open311.discovery", "GET"): (("/open311/v2/discovery.json",), EVERYONE),
+        ("open311.services", "GET"): (("/open311/v2/services.xml",), EVERYONE),
+        ("open311.service_definition", "GET"): (("/open311/v2/services/damaged_roads.json",), EVERYONE),
+        ("open311.list_requests", "GET"): (("/open311/v2/requests.json",), EVERYONE),
+        ("open311.one_request", "GET"): ((f"/open311/v2/requests/{report_id}.xml",), EVERYONE),
+        ("open311.token", "GET"): (("/open311/v2/tokens/unknown.json",), {who: 404 for who in WHO}),
+        ("open311.create_request", "POST"): (("/open311/v2/requests.json", {"data": {}}), {who: 403 for who in WHO}),
+        ("open311.post_update", "POST"): (("/open311/v2/servicerequestupdates.xml", {"data": {}}),
+                                          {who: 403 for who in WHO}),
+        ("open311.list_updates", "GET"): (("/open311/v2/servicerequestupdates.json",), {who: 403 for who in WHO}),
     }
 
 

@@ -20,7 +20,8 @@ from webapp.policies import can_follow_report, can_see_reporter_details
 from webapp.services import reports
 from webapp.services.claims import claimed_alley_ids
 from webapp.services.places import get_alley
-from webapp.services.transitions import Step, StepInput, allowed_steps, get_report, holds_alley, transition
+from webapp.services.open311 import described_answers
+from webapp.services.transitions import APP_STEPS, StepInput, allowed_steps, get_report, holds_alley, transition
 from webapp.storage import storage_for
 
 
@@ -82,7 +83,19 @@ def full_report(report: Report) -> dict:
         "events": [_event_json(report, e, full=True) for e in report.events],
         "verdicts": [{"satisfaction": v.satisfaction.value, "comment": v.comment, "round": v.round,
                       "by": v.user.display_name, "is_reporter": v.is_reporter, "at": as_utc(v.at).isoformat()}
-                     for v in report.verdicts]}
+                     for v in report.verdicts],
+        "partner": _partner_json(report)}
+
+
+def _partner_json(report: Report) -> dict | None:
+    """What a partner system (12345, ...) sent with the case: the resident to call back and their answers."""
+    sent = report.partner_request
+    if sent is None:
+        return None
+    return {"name": sent.api_key.name, "contact": sent.contact, "address": sent.address_string,
+            "media_url": sent.media_url or None, "account_id": sent.account_id,
+            "answers": [{"question": q, "answer": a}
+                        for q, a in described_answers(report.category, sent.answers, get_locale())]}
 
 
 def _filed(filed: reports.Filed) -> dict:
@@ -100,7 +113,7 @@ def report_for(user, report: Report, held_alleys: set[int] | None = None) -> dic
     shown = full_report(report) if can_see_reporter_details(user, report, holds) else public_report(report)
     signed_in = getattr(user, "is_authenticated", False)
     allowed = set(allowed_steps(user, report, holds)) if signed_in else set()
-    shown["actions"] = {step.value: step in allowed for step in Step if step is not Step.CLOSE_UNRATED} | {
+    shown["actions"] = {step.value: step in allowed for step in APP_STEPS} | {
         "follow": bool(signed_in and can_follow_report(user, report))}
     return shown
 
@@ -211,7 +224,7 @@ def step_input(body: dict, photo: bytes | None = None) -> StepInput:
 
 
 # POST /reports/<id>/accept, /whistle, /report-on-site, ...: one address per step, one view for all.
-STEP_SLUGS = {step.value.replace("_", "-"): step for step in Step if step is not Step.CLOSE_UNRATED}
+STEP_SLUGS = {step.value.replace("_", "-"): step for step in APP_STEPS}
 
 
 @login_required

@@ -3,6 +3,7 @@ from webapp.models.claims import Claim
 from webapp.models.notifications import (Channel, Delivery, DeliveryState, MutedKind, Notification,
                                          NotificationKind, PushSubscription)
 from webapp.models.notifications import URGENT_KINDS as URGENT_PUSH_KINDS
+from webapp.models.open311 import ApiKey, PartnerRequest, PartnerUpdate
 from webapp.models.patrols import CHECKLIST_ITEMS, Patrol
 from webapp.models.people import Department, Invitation, Role, RoleGrant, User
 from webapp.models.places import Alley, Community, Street
@@ -11,7 +12,7 @@ from webapp.models.reports import (AWAITING_VERDICT, CHIEF_QUEUE, CLOSED_STATUSE
                                    Whistle, WhistleKind, WhistleStatus)
 from webapp.models.reports import OPEN_STATUSES as OPEN_REPORT_STATUSES
 
-__all__ = ["CHECKLIST_ITEMS", "Channel", "Delivery", "DeliveryState", "MutedKind", "Notification",
+__all__ = ["ApiKey", "PartnerRequest", "PartnerUpdate", "CHECKLIST_ITEMS", "Channel", "Delivery", "DeliveryState", "MutedKind", "Notification",
            "NotificationKind", "PushSubscription", "URGENT_PUSH_KINDS", "Alley", "Category", "Claim", "Community", "Department", "Invitation", "Patrol",
            "OPEN_REPORT_STATUSES", "Report", "ReportEvent", "ReportFollower", "ReportPhoto", "ReportStatus", "Role", "RoleGrant", "Street",
            "User", "WhistleKind", "AWAITING_VERDICT", "CHIEF_QUEUE", "CLOSED_STATUSES", "Priority", "Satisfaction",

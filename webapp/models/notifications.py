@@ -19,6 +19,7 @@ class NotificationKind(enum.Enum):
     VERDICT_REQUESTED = "verdict_requested"  # to the reporter: resolved, please say whether you are satisfied
     REOPENED = "reopened"  # to the chief: the reporter was not satisfied
     REJECTED = "rejected"  # to the reporter: the chief rejected the case, with the reason
+    PARTNER_UPDATE = "partner_update"  # to the chief: a partner system (12345, ...) posted an update
 
     @property
     def is_urgent(self) -> bool:

@@ -60,6 +60,8 @@ class User(UserMixin, db.Model):
     # Part of the session id: a new one on a password change signs out every other phone.
     login_token: Mapped[str] = mapped_column(db.String(32), default=lambda: secrets.token_hex(16))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # A partner system's account (Open311): files cases in any street, never signs in.
+    is_partner: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     # The language last used in the app: pushes and SMS are written in it (None: not known yet).
     locale: Mapped[str | None] = mapped_column(db.String(10))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

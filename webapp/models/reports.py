@@ -76,6 +76,10 @@ class Category(db.Model):
     is_safety: Mapped[bool] = mapped_column(default=False)  # 安全隐患: goes to the chief at once
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+    keywords: Mapped[str] = mapped_column(db.String(200), default="", server_default="")  # comma-separated
+    # Extra questions the category asks (Open311 attributes): [{code, datatype, required, order,
+    # description_zh, description_en, values: [{key, name_zh, name_en}]}]; see webapp.services.open311.
+    questions: Mapped[list] = mapped_column(JSON, default=list, server_default=db.text("'[]'"))
 
     def name_for(self, locale: str) -> str:
         return self.name_en if str(locale).startswith("en") else self.name_zh

@@ -202,8 +202,8 @@ def authenticate(login: str, password: str) -> User:
     if user is None:
         check_password_hash(_dummy_hash(), password or "")  # same time as a real check
         raise WrongCredentials()
-    if not user.check_password(password or "") or not user.is_active:
-        raise WrongCredentials()
+    if not user.check_password(password or "") or not user.is_active or user.is_partner:
+        raise WrongCredentials()  # a partner system's account only files cases through its API key
     return user
 
 

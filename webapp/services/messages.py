@@ -20,6 +20,7 @@ TITLES = {
     K.VERDICT_REQUESTED: _l("Your report is resolved: are you satisfied?"),
     K.REOPENED: _l("Reopened: the reporter is not satisfied"),
     K.REJECTED: _l("Your report was not accepted"),
+    K.PARTNER_UPDATE: _l("Update from %(partner)s"),
 }
 BODIES = {
     K.ESCALATED: _l("Case %(case)s at %(place)s was passed up to you."),
@@ -30,6 +31,7 @@ BODIES = {
     K.VERDICT_REQUESTED: _l("%(category)s at %(place)s (case %(case)s): please tell us how it was handled."),
     K.REOPENED: _l("Case %(case)s, %(category)s at %(place)s, is back in your queue."),
     K.REJECTED: _l("Case %(case)s, %(category)s at %(place)s: open it to read the reason."),
+    K.PARTNER_UPDATE: _l("Case %(case)s, %(category)s at %(place)s: open it to read the update."),
 }
 
 
@@ -60,6 +62,7 @@ def message_for(notification: Notification) -> Message:
         "place": (report.alley.name if report and report.alley else _l("the reported place")),
         "departments": department_names(params.get("departments", [])),
         "due": _due(params.get("due_at")),
+        "partner": params.get("partner", ""),
     }
     url = f"/reports/{report.id}" if report else "/notifications"
     body = str(BODIES[notification.kind] % fields)

@@ -64,6 +64,15 @@ def notify_step(step: str, report: Report, actor_id: int | None, target: ReportS
         notify(others(chiefs_of(report.street_id)), K.REOPENED, report, note=details.get("note", ""))
     elif step == "reject":
         notify(others([report.reporter_id]), K.REJECTED, report)
+    elif step == "partner_update":
+        notify(others(chiefs_of(report.street_id)), K.PARTNER_UPDATE, report, partner=details.get("partner", ""))
+
+
+def notify_opened(report: Report) -> None:
+    """A new case that went to the chief at once (a safety hazard, a partner's case) is news for the chiefs.
+    Called once the report has its id, inside the filing's transaction."""
+    if report.status is ReportStatus.ESCALATED:
+        notify(chiefs_of(report.street_id), K.ESCALATED, report)
 
 
 def warn_silent_whistles() -> int:

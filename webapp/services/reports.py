@@ -1,6 +1,7 @@
 """Filing problem reports: located, snapped to an alley, with cleaned photos, once per client key."""
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -15,22 +16,25 @@ from sqlalchemy.orm import joinedload, selectinload
 from geo import queries
 from webapp.errors import BadRequest, Conflict, DomainError, Forbidden, IdempotencyConflict
 from webapp.extensions import db
-from webapp.models import (OPEN_REPORT_STATUSES, Category, Report, ReportEvent, ReportFollower, ReportPhoto,
-                           ReportStatus, User)
+from webapp.models import (OPEN_REPORT_STATUSES, Category, PartnerRequest, Report, ReportEvent, ReportFollower,
+                           ReportPhoto, ReportStatus, User)
 from webapp.models.places import WGS84
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
+from webapp.services.notifications import notify_opened
 from webapp.services.transitions import get_report, open_case
 from webapp.storage import discard, storage_for
 
 MAX_DESCRIPTION = 2000
+MAX_PARTNER_DESCRIPTION = 4000  # Open311 allows partners (12345's call notes) this much
 MAX_PHOTOS = 6
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
 # What a list of reports shows with each one: loaded in a few queries for the whole list, not per report.
 SHOWN_WITH_REPORT = (joinedload(Report.category), joinedload(Report.alley), selectinload(Report.photos),
                      selectinload(Report.events).joinedload(ReportEvent.actor),
-                     selectinload(Report.events).selectinload(ReportEvent.photos))
+                     selectinload(Report.events).selectinload(ReportEvent.photos),
+                     joinedload(Report.partner_request).joinedload(PartnerRequest.api_key))
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,12 @@ def _category(code: str) -> Category:
     return category
 
 
-def _check(data: ReportInput) -> None:
+def _check(user: User, data: ReportInput) -> None:
     if not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
         raise BadRequest(_l("The location is not a valid position."), field="location")
-    if len(data.description) > MAX_DESCRIPTION:
-        raise BadRequest(_l("The description may have at most 2000 characters."), field="description")
+    limit = MAX_PARTNER_DESCRIPTION if user.is_partner else MAX_DESCRIPTION
+    if len(data.description) > limit:
+        raise BadRequest(_l("The description may have at most %(n)d characters.", n=limit), field="description")
     if len(data.photos) > MAX_PHOTOS:
         raise BadRequest(_l("A report may have at most 6 photos."), field="photos")
 
@@ -100,13 +105,14 @@ class Filed:
                    report.created_at, photo_count, created)
 
 
-def submit_report(user: User, data: ReportInput) -> Filed:
+def submit_report(user: User, data: ReportInput, attach: Callable[[Report], None] | None = None) -> Filed:
     """File a report once per client key: a replay answers the report already filed, and the same key
     with other content is refused. New reports are the common case, so the key is looked up only when
-    filing fails (the unique index on client_id catches a replay)."""
+    filing fails (the unique index on client_id catches a replay). `attach` adds rows that belong with
+    the new report (a partner's request details) to the same transaction."""
     fingerprint = data.fingerprint()
     try:
-        return _file(user, data, fingerprint)
+        return _file(user, data, fingerprint, attach)
     except (DomainError, IntegrityError):
         db.session.rollback()
         if existing := _replay(user, data, fingerprint):
@@ -114,10 +120,10 @@ def submit_report(user: User, data: ReportInput) -> Filed:
         raise
 
 
-def _file(user: User, data: ReportInput, fingerprint: str) -> Filed:
+def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Report], None] | None) -> Filed:
     """Everything is checked before anything is written, and a failed commit removes the photos it
     had stored, so a bad request leaves no row and no file."""
-    _check(data)
+    _check(user, data)
     category = _category(data.category_code)
     street_id, snap = queries.locate(db.session, data.lon, data.lat, current_app.config["SNAP_RADIUS_M"])
     if street_id is None:
@@ -141,9 +147,12 @@ def _file(user: User, data: ReportInput, fingerprint: str) -> Filed:
             stored += [image_key, thumb_key]
             report.photos.append(ReportPhoto(position=position, storage_key=image_key, thumb_key=thumb_key,
                                              width=photo.width, height=photo.height))
-        open_case(report, user.id, category.is_safety)
+        open_case(report, user.id, category.is_safety, partner=user.display_name if user.is_partner else None)
         db.session.add(report)
         db.session.flush()
+        notify_opened(report)
+        if attach:
+            attach(report)
         filed = Filed.of(report, created=True, photo_count=len(cleaned))
         db.session.commit()
     except Exception:

@@ -24,12 +24,13 @@ from webapp.models import (OPEN_REPORT_STATUSES, Department, Priority, Report, R
 from webapp.models.reports import as_utc
 from webapp.photos import clean_photo
 from webapp.policies import (can_act_for_department, can_escalate_report, can_give_verdict, can_handle_on_spot,
-                             can_triage_report, is_system, officer_department_ids)
+                             can_post_partner_update, can_triage_report, is_system, officer_department_ids)
 from webapp.services.claims import open_claim
 from webapp.services.notifications import notify_step
 from webapp.storage import discard, storage_for
 
 MAX_NOTE = 2000
+MAX_PARTNER_TEXT = 4000  # what Open311 allows for a description
 S = ReportStatus
 
 
@@ -49,6 +50,7 @@ class Step(enum.Enum):
     VERDICT = "verdict"  # 满意 / 基本满意 / 不满意
     REOPEN = "reopen"  # the chief's decision
     CLOSE_UNRATED = "close_unrated"  # no verdict in time: the system closes it "not rated"
+    PARTNER_UPDATE = "partner_update"  # a partner system (12345, ...) adds an update through Open311
 
 
 class Needs(enum.Enum):
@@ -68,6 +70,7 @@ class StepInput:
     satisfaction: str | None = None  # VERDICT
     lon: float | None = None  # REPORT_ON_SITE: where the officer was
     lat: float | None = None
+    partner_status: str | None = None  # PARTNER_UPDATE: the status the partner gave (recorded, not applied)
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Move:
     target: ReportStatus | None = None  # fixed target; steps with an effect may decide it instead
     needs: Needs = Needs.NOTHING
     effect: Callable[["Context"], Applied] | None = None
+    max_note: int = MAX_NOTE
 
 
 @dataclass
@@ -109,12 +113,14 @@ def get_report(report_id: int) -> Report:
     return report
 
 
-def open_case(report: Report, actor_id: int, is_safety: bool) -> None:
-    """A new report's first entries in the case file; safety hazards (安全隐患) go to the chief at once."""
+def open_case(report: Report, actor_id: int, is_safety: bool, partner: str | None = None) -> None:
+    """A new report's first entries in the case file. Safety hazards (安全隐患) go to the chief at once, and
+    so do cases from a partner system (12345 has already taken the call: no steward walks it first)."""
     report.status = S.SUBMITTED
+    opened = {"role": "partner", "partner": partner} if partner else {"role": "reporter"}
     report.events.append(ReportEvent(actor_id=actor_id, at=report.created_at, from_status=None,
-                                     to_status=S.SUBMITTED, details={"role": "reporter"}))
-    if is_safety:
+                                     to_status=S.SUBMITTED, details=opened))
+    if is_safety or partner:
         report.status = S.ESCALATED
         report.events.append(ReportEvent(actor_id=actor_id, at=report.created_at, from_status=S.SUBMITTED,
                                          to_status=S.ESCALATED, details={"step": Step.ESCALATE.value,
@@ -264,6 +270,11 @@ def _close_unrated(ctx: Context) -> Applied:
     return Applied(S.UNRATED, {"automatic": True})
 
 
+def _partner_update(ctx: Context) -> Applied:
+    """A partner's word on the case goes into the file for the chief; its status is recorded, not applied."""
+    return Applied(None, {"partner": ctx.user.display_name, "partner_status": ctx.data.partner_status})
+
+
 CHIEF_WORKING = frozenset({S.ACCEPTED, S.WHISTLED, S.ON_SITE, S.REOPENED})
 ON_THE_GROUND = frozenset({S.WHISTLED, S.ON_SITE})
 
@@ -287,7 +298,13 @@ MOVES = {
     Step.REOPEN: Move(frozenset({S.RESOLVED, S.CONFIRMED, S.UNRATED}), can_triage_report, "chief", S.REOPENED,
                       needs=Needs.NOTE),
     Step.CLOSE_UNRATED: Move(frozenset({S.RESOLVED}), is_system, "system", effect=_close_unrated),
+    Step.PARTNER_UPDATE: Move(frozenset(S), can_post_partner_update, "partner", needs=Needs.NOTE,
+                              effect=_partner_update, max_note=MAX_PARTNER_TEXT),
 }
+
+
+# The steps people take in the app; the system's (closing unrated cases) and partners' (Open311) come by other doors.
+APP_STEPS = tuple(step for step in MOVES if step not in (Step.CLOSE_UNRATED, Step.PARTNER_UPDATE))
 
 
 def allowed_steps(user, report: Report, holds_claim: bool) -> list[Step]:
@@ -315,14 +332,16 @@ def _check_note(move: Move, data: StepInput) -> str:
         raise BadRequest(_l("Please write a short note."), field="note")
     if move.needs is Needs.EVIDENCE and not note and not data.photo:
         raise BadRequest(_l("Please add a note or a photo as evidence."), field="note")
-    if len(note) > MAX_NOTE:
-        raise BadRequest(_l("A note may have at most 2000 characters."), field="note")
+    if len(note) > move.max_note:
+        raise BadRequest(_l("A note may have at most %(n)d characters.", n=move.max_note), field="note")
     return note
 
 
-def transition(user: User | None, report_id: int, step: Step, data: StepInput | None = None, **fields) -> Report:
+def transition(user: User | None, report_id: int, step: Step, data: StepInput | None = None,
+               on_event: Callable[[ReportEvent], None] | None = None, **fields) -> Report:
     """Apply one step (its input as a StepInput, or as its fields): the policy, the current status, the
-    step's needs; then the status, the step's effect, the event and an evidence photo, in one transaction."""
+    step's needs; then the status, the step's effect, the event and an evidence photo, in one transaction.
+    `on_event` adds rows that belong with the new event (a partner's update id) to the same transaction."""
     data = data or StepInput(**fields)
     report, move = get_report(report_id), MOVES[step]
     holds = holds_alley(user, report)
@@ -351,6 +370,8 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
                             to_status=target, note=note,
                             details={"step": step.value, "role": move.role} | applied.details)
         db.session.add(event)
+        if on_event:
+            on_event(event)
         notify_step(step.value, report, event.actor_id, target, applied.details | {"note": note})
         if cleaned:
             stored = [storage.save(cleaned.image, ".jpg"), storage.save(cleaned.thumbnail, ".jpg")]
