@@ -40,7 +40,7 @@ def _event_json(report: Report, event, full: bool) -> dict:
     details = event.details or {}
     shown = {"at": as_utc(event.at).isoformat(), "from": event.from_status.value if event.from_status else None,
              "to": event.to_status.value, "label": status_label(event.to_status), "step": details.get("step"),
-             "step_label": step_label(details.get("step")), "automatic": bool(details.get("automatic"))}
+             "step_label": step_label(details.get("step")), "automatic": bool(details.get("automatic")), "reason": details.get("reason")}
     if full:
         shown |= {"by": event.actor.display_name if event.actor else None, "role": details.get("role"),
                   "note": event.note,

@@ -129,18 +129,18 @@ def _number(value: str, name: str) -> float:
     return number
 
 
-def _position(data: PartnerReport) -> tuple[float, float]:
-    """lat/long when given, else the alley the address names (our addresses are hutong names)."""
+def _position(data: PartnerReport) -> tuple[float, float, int | None]:
+    """lat/long when given, else the alley the address names (our addresses are hutong names): (lon, lat, alley)."""
     if data.lat or data.long:
         if not (data.lat and data.long):
             raise BadRequest(_l("lat and long must be given together."))
-        return _number(data.long, "long"), _number(data.lat, "lat")
+        return _number(data.long, "long"), _number(data.lat, "lat"), None
     if data.address_string.strip():
         return _geocode(data.address_string.strip())
     raise BadRequest(_l("A location is required: lat and long, or address_string."))
 
 
-def _geocode(address: str) -> tuple[float, float]:
+def _geocode(address: str) -> tuple[float, float, int]:
     """The longest alley name found in the address; several alleys of that name in different streets are
     ambiguous (the partner must send lat/long then)."""
     alleys = db.session.execute(db.select(Alley.id, Alley.name)).all()
@@ -151,7 +151,7 @@ def _geocode(address: str) -> tuple[float, float]:
     matches = [alley_id for length, alley_id in named if length == longest]
     if len(matches) > 1:
         raise BadRequest(_l("Several alleys have this name: please send lat and long."))
-    return metric.midpoint(to_shape(db.session.get(Alley, matches[0]).geom))
+    return *metric.midpoint(to_shape(db.session.get(Alley, matches[0]).geom)), matches[0]
 
 
 def check_answers(category: Category, given: dict[str, list[str]]) -> dict:
@@ -234,7 +234,7 @@ def file_partner_report(key: ApiKey, data: PartnerReport) -> Created:
     category = service(data.service_code)
     if len(data.description) > MAX_PARTNER_TEXT:
         raise BadRequest(_l("The description may have at most %(n)d characters.", n=MAX_PARTNER_TEXT))
-    lon, lat = _position(data)
+    lon, lat, alley_id = _position(data)
     answers = check_answers(category, data.attributes)
     _check_contact(data)
     if earlier := _earlier(key, data):
@@ -250,7 +250,7 @@ def file_partner_report(key: ApiKey, data: PartnerReport) -> Created:
 
     today = clock.now().astimezone(BEIJING).date()
     report_input = ReportInput(client_id=_client_id(key, data, today), category_code=category.code, lon=lon,
-                               lat=lat, description=data.description.strip())
+                               lat=lat, description=data.description.strip(), alley_id=alley_id)
     filed = submit_report(key.user, report_input, attach=attach)
     return _answer(filed.id, filed.created)
 

@@ -18,7 +18,7 @@ from webapp.errors import BadRequest, Conflict, DomainError, Forbidden, Idempote
 from webapp.extensions import db
 from webapp.models import (OPEN_REPORT_STATUSES, Category, PartnerRequest, Report, ReportEvent, ReportFollower,
                            ReportPhoto, ReportStatus, User)
-from webapp.models.places import WGS84
+from webapp.models.places import WGS84, Alley
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
 from webapp.services.notifications import notify_opened
@@ -47,6 +47,7 @@ class ReportInput:
     description: str = ""
     anonymous: bool = False
     photos: list[bytes] = field(default_factory=list)
+    alley_id: int | None = None  # the alley the report names (a partner's address); else the nearest one
 
     def fingerprint(self) -> str:
         """The content's hash (photos by their digest), to tell a replay from a reused key."""
@@ -129,6 +130,9 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
     if street_id is None:
         raise BadRequest(_l("This place is outside the service area: no street of ours covers it."),
                          field="location")
+    named = db.session.get(Alley, data.alley_id) if data.alley_id else None
+    if named is not None and named.street_id == street_id:  # at a crossing the nearest may be the other alley
+        snap = queries.NearestAlley(named.id, 0.0, data.lon, data.lat)
     if not can_submit_report(user, street_id):
         raise Forbidden(_l("You can report problems in your own street."))
     cleaned = [clean_photo(photo) for photo in data.photos]

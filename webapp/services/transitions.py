@@ -124,7 +124,8 @@ def open_case(report: Report, actor_id: int, is_safety: bool, partner: str | Non
         report.status = S.ESCALATED
         report.events.append(ReportEvent(actor_id=actor_id, at=report.created_at, from_status=S.SUBMITTED,
                                          to_status=S.ESCALATED, details={"step": Step.ESCALATE.value,
-                                                                         "automatic": True, "role": "system"}))
+                                                                         "automatic": True, "role": "system",
+                                                                         "reason": "partner" if partner else "safety"}))
 
 
 # --- what the steps do ------------------------------------------------------------------------------
