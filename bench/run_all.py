@@ -1,8 +1,9 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import foundation, push_delivery, reports_http, volunteers_http
+from bench import foundation, open311, push_delivery, reports_http, volunteers_http
 
 if __name__ == "__main__":
     foundation.main()
     volunteers_http.main()
     reports_http.main()
     push_delivery.main([])
+    open311.main()

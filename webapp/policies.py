@@ -61,6 +61,12 @@ def is_partner(user) -> bool:
     return _signed_in(user) and bool(getattr(user, "is_partner", False))
 
 
+def can_see_partner_contact(user, report) -> bool:
+    """The resident a partner (12345) passed on is called back by the street chief: only the chief (and admins)
+    see their name, phone and email, not the stewards or departments who see the rest of the case."""
+    return _has(user, (Role.CHIEF,), report.street_id) or is_admin(user)
+
+
 def can_post_partner_update(user, report=None, holds_claim: bool = False) -> bool:
     """A partner system adds its updates (servicerequestupdates) to any case; the chief decides what follows."""
     return is_partner(user)

@@ -135,7 +135,7 @@ INPUT = {
     Step.VERDICT: {"satisfaction": "satisfied"},
     Step.REOPEN: {"note": "居民反映问题复发"},
     Step.CLOSE_UNRATED: {},
-    Step.PARTNER_UPDATE: {"note": "市民来电催办", "partner_status": "OPEN"},
+    Step.PARTNER_UPDATE: {"note": "市民来电催办", "partner": {"partner_status": "OPEN"}},
 }
 
 

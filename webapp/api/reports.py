@@ -16,7 +16,7 @@ from webapp import clock
 from webapp.labels import status_label, step_label
 from webapp.models.reports import as_utc
 from webapp.models import Report, ReportPhoto
-from webapp.policies import can_follow_report, can_see_reporter_details
+from webapp.policies import can_follow_report, can_see_partner_contact, can_see_reporter_details
 from webapp.services import reports
 from webapp.services.claims import claimed_alley_ids
 from webapp.services.places import get_alley
@@ -75,7 +75,7 @@ def public_report(report: Report) -> dict:
     }
 
 
-def full_report(report: Report) -> dict:
+def full_report(report: Report, user=None) -> dict:
     """For the reporter, the alley's stewards, the chief and assigned departments."""
     return public_report(report) | {
         "client_id": report.client_id, "snap_distance_m": report.snap_distance_m, "anonymous": report.anonymous,
@@ -84,15 +84,15 @@ def full_report(report: Report) -> dict:
         "verdicts": [{"satisfaction": v.satisfaction.value, "comment": v.comment, "round": v.round,
                       "by": v.user.display_name, "is_reporter": v.is_reporter, "at": as_utc(v.at).isoformat()}
                      for v in report.verdicts],
-        "partner": _partner_json(report)}
+        "partner": _partner_json(report, can_see_partner_contact(user, report))}
 
 
-def _partner_json(report: Report) -> dict | None:
-    """What a partner system (12345, ...) sent with the case: the resident to call back and their answers."""
+def _partner_json(report: Report, with_contact: bool) -> dict | None:
+    """What a partner system (12345, ...) sent with the case: its answers, and for the chief the resident to call back."""
     sent = report.partner_request
     if sent is None:
         return None
-    return {"name": sent.api_key.name, "contact": sent.contact, "address": sent.address_string,
+    return {"name": sent.api_key.name, "contact": sent.contact if with_contact else {}, "address": sent.address_string,
             "media_url": sent.media_url or None, "account_id": sent.account_id,
             "answers": [{"question": q, "answer": a}
                         for q, a in described_answers(report.category, sent.answers, get_locale())]}
@@ -110,7 +110,7 @@ def report_for(user, report: Report, held_alleys: set[int] | None = None) -> dic
     """The report as this user may see it, with what they may do now. Lists pass the user's claimed
     alley ids (held_alleys) so each report does not ask again."""
     holds = report.alley_id in held_alleys if held_alleys is not None else holds_alley(user, report)
-    shown = full_report(report) if can_see_reporter_details(user, report, holds) else public_report(report)
+    shown = full_report(report, user) if can_see_reporter_details(user, report, holds) else public_report(report)
     signed_in = getattr(user, "is_authenticated", False)
     allowed = set(allowed_steps(user, report, holds)) if signed_in else set()
     shown["actions"] = {step.value: step in allowed for step in APP_STEPS} | {

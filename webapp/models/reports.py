@@ -156,7 +156,7 @@ class ReportEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)  # updates feed
     from_status: Mapped[ReportStatus | None] = mapped_column(_enum(ReportStatus))
     to_status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus))
     note: Mapped[str] = mapped_column(db.Text, default="")

@@ -4,10 +4,13 @@ XML lists are named by their parent: <services><service>, <attributes><attribute
 booleans are "true"/"false" and a missing value is an empty element.
 """
 import json
+import re
 from xml.etree import ElementTree
 
 from flask import Response, request
 
+# Characters XML 1.0 cannot hold: one in a description would make a whole list unreadable.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The element of each list item, by the list's name.
 ITEMS = {"services": "service", "service_requests": "request", "service_request_updates": "request_update",
@@ -20,7 +23,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_IN_XML.sub("", str(value))
 
 
 def _element(name: str, value) -> ElementTree.Element:

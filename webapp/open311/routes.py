@@ -1,6 +1,4 @@
 """GeoReport v2 endpoints: parse the form or query, call the Open311 service, answer in the asked format."""
-import hashlib
-
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,12 +8,14 @@ from geoalchemy2.shape import to_shape
 from webapp.errors import NotFound
 from webapp.extensions import csrf, limiter
 from webapp.labels import status_label, step_label
-from webapp.models import Category, Report, ReportEvent
+from webapp.models import Category, Report
 from webapp.open311 import bp
 from webapp.open311.formats import render
-from webapp.services import open311
-from webapp.services.messages import department_names
-from webapp.services.open311 import PartnerReport, PartnerUpdateInput, RequestQuery, w3c
+from webapp.services import api_keys, open311, open311_updates
+from webapp.services.categories import all_departments
+from webapp.services.reports import active_categories
+from webapp.services.open311 import PartnerReport, RequestQuery, w3c
+from webapp.services.open311_updates import PartnerUpdateInput
 
 FORMAT = "<any(json, xml):fmt>"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -28,10 +28,9 @@ csrf.exempt(bp)  # partners post forms with an api_key, not from our pages
 
 
 def _rate_key() -> str:
-    """One budget per partner key (its hash: the key itself is never kept, not even in the limiter), else per
-    address for the public reads."""
-    key = request.values.get("api_key")
-    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:16] if key else "ip:" + get_remote_address()
+    """One budget per live partner key, else per address: a made-up key buys no budget of its own."""
+    key = api_keys.authenticate(request.values.get("api_key"))
+    return f"key:{key.id}" if key else "ip:" + get_remote_address()
 
 
 limiter.shared_limit(lambda: current_app.config["OPEN311_RATE_LIMIT"], scope="open311", key_func=_rate_key)(bp)
@@ -60,9 +59,9 @@ def discovery(fmt: str):
                        "formats": ["text/xml", "application/json"]}]})
 
 
-def _service_json(category: Category) -> dict:
-    departments = department_names(category.default_departments or [])
-    description = category.name_for(_locale()) + (f" ({departments})" if departments else "")
+def _service_json(category: Category, departments: dict[str, str]) -> dict:
+    called = "、".join(departments.get(code, code) for code in category.default_departments or [])
+    description = category.name_for(_locale()) + (f" ({called})" if called else "")
     group = _l("Safety hazards (安全隐患)") if category.is_safety else WHISTLE_GROUPS[category.whistle_kind.value]
     return {"service_code": category.code, "service_name": category.name_for(_locale()),
             "description": description, "metadata": bool(category.questions), "type": "realtime",
@@ -71,7 +70,8 @@ def _service_json(category: Category) -> dict:
 
 @bp.get(f"/services.{FORMAT}")
 def services(fmt: str):
-    return render(fmt, "services", [_service_json(c) for c in open311.services()])
+    departments = {d.code: d.name for d in all_departments()}
+    return render(fmt, "services", [_service_json(c, departments) for c in active_categories()])
 
 
 def _text(question: dict, name: str) -> str:
@@ -105,7 +105,8 @@ def _partner_report() -> PartnerReport:
     form = request.form
     return PartnerReport(
         service_code=form.get("service_code"), lat=form.get("lat"), long=form.get("long"),
-        address_string=form.get("address_string", ""), description=form.get("description", ""),
+        address_string=form.get("address_string", ""), address_id=form.get("address_id") or None,
+        description=form.get("description", ""),
         media_url=form.get("media_url", "").strip(), attributes=_attributes(),
         contact={name: form.get(name, "").strip() for name in CONTACT_FIELDS if form.get(name, "").strip()},
         account_id=form.get("account_id") or None, device_id=form.get("device_id") or None,
@@ -117,14 +118,16 @@ def create_request(fmt: str):
     key = open311.require_key(request.form.get("api_key"))
     created = open311.file_partner_report(key, _partner_report())
     notice = _l("Received: the street chief has the case (接诉即办). Number %(id)s.", id=created.report_id)
+    # A realtime answer carries the id and no token (the spec: one or the other); tokens/{token} still answers.
     return render(fmt, "service_requests", [{"service_request_id": str(created.report_id), "service_notice": str(notice),
-                                             "account_id": created.account_id, "token": created.token}], 201)
+                                             "account_id": created.account_id}], 201)
 
 
 def _media_url(report: Report) -> str | None:
     own = [p for p in report.photos if p.event_id is None]
-    if own:
-        return url_for("api.photo", report_id=report.id, position=own[0].position, _external=True)
+    if own:  # the public address, not the one this request came in by (behind a proxy it is an inner one)
+        return current_app.config["PUBLIC_URL"].rstrip("/") + url_for("api.photo", report_id=report.id,
+                                                                      position=own[0].position)
     return (report.partner_request.media_url or None) if report.partner_request else None
 
 
@@ -151,12 +154,13 @@ def list_requests(fmt: str):
         query = RequestQuery(ids=open311.parse_ids(args["service_request_id"]))
     else:
         start, end = open311.date_range(args.get("start_date"), args.get("end_date"), open311.MAX_SPAN)
-        query = RequestQuery(service_code=args.get("service_code") or None, start=start, end=end,
-                             statuses=open311.parse_statuses(args.get("status", "")))
+        codes = ",".join(args.getlist("service_code"))
+        query = RequestQuery(service_ids=tuple(open311.service_ids(codes)) if codes else (), start=start, end=end,
+                             statuses=open311.parse_statuses(args.getlist("status")))
     return render(fmt, "service_requests", [_request_json(r) for r in open311.find_requests(query)])
 
 
-@bp.get(f"/requests/<int:report_id>.{FORMAT}")
+@bp.get(f"/requests/<int(max=999999999):report_id>.{FORMAT}")
 def one_request(report_id: int, fmt: str):
     return render(fmt, "service_requests", [_request_json(open311.one_request(report_id))])
 
@@ -173,26 +177,24 @@ def token(token: str, fmt: str):
 def post_update(fmt: str):
     key = open311.require_key(request.form.get("api_key"))
     form = request.form
-    update_id = open311.post_update(key, PartnerUpdateInput(
+    update_id = open311_updates.post_update(key, PartnerUpdateInput(
         service_request_id=form.get("service_request_id"), update_id=form.get("update_id"),
         updated_datetime=form.get("updated_datetime"), status=form.get("status"),
         description=form.get("description", ""), media_url=form.get("media_url", "").strip()))
     return render(fmt, "service_request_updates", [{"update_id": str(update_id)}], 201)
 
 
-def _update_json(event: ReportEvent, report: Report) -> dict:
-    step = (event.details or {}).get("step")
-    said = event.note if step in open311.PUBLIC_NOTES and event.note else ""
-    # No media_url: evidence photos of a step are shown only to those who see the case in full.
-    return {"update_id": str(event.id), "service_request_id": str(report.id),
-            "status": open311.open311_status(event.to_status), "updated_datetime": w3c(event.at),
-            "description": said or (step_label(step) if step else status_label(event.to_status)),
-            "media_url": None}
+def _update_json(entry) -> dict:
+    return {"update_id": str(entry.event_id), "service_request_id": str(entry.report_id),
+            "status": open311.open311_status(entry.status), "updated_datetime": w3c(entry.at),
+            "description": entry.note or (step_label(entry.step) if entry.step else status_label(entry.status)),
+            "media_url": ""}  # a step's evidence photos are shown only to those who see the case in full
 
 
 @bp.get(f"/servicerequestupdates.{FORMAT}")
 def list_updates(fmt: str):
-    open311.require_key(request.args.get("api_key"))
+    key = open311.require_key(request.args.get("api_key"))
     start, end = open311.date_range(request.args.get("start_date"), request.args.get("end_date"),
                                     open311.UPDATES_DEFAULT_SPAN)
-    return render(fmt, "service_request_updates", [_update_json(e, r) for e, r in open311.updates_between(start, end)])
+    entries = open311_updates.updates_between(key, start, end)
+    return render(fmt, "service_request_updates", [_update_json(e) for e in entries])

@@ -44,6 +44,11 @@ def followers_of(report: Report) -> list[int]:
                                    .order_by(ReportFollower.user_id)))
 
 
+def _person(user_id: int) -> list[int]:
+    """[user_id], or [] for a partner system's account: 12345 follows its cases through Open311, not an inbox."""
+    return [] if db.session.scalar(db.select(User.is_partner).where(User.id == user_id)) else [user_id]
+
+
 def notify_step(step: str, report: Report, actor_id: int | None, target: ReportStatus, details: dict) -> None:
     """The notices a step of the case lifecycle sends (called by transition(), inside its transaction).
     Nobody is told of their own step."""
@@ -58,12 +63,12 @@ def notify_step(step: str, report: Report, actor_id: int | None, target: ReportS
         notify(others(officers_of(report.street_id, ids)), K.WHISTLED, report, departments=codes,
                whistle_kind=details.get("kind"), due_at=details.get("due_at"))
     elif step == "resolve":
-        notify(others([report.reporter_id]), K.VERDICT_REQUESTED, report)
+        notify(others(_person(report.reporter_id)), K.VERDICT_REQUESTED, report)
         notify(others(f for f in followers_of(report) if f != report.reporter_id), K.RESOLVED, report)
     elif step == "verdict" and target is ReportStatus.REOPENED:
         notify(others(chiefs_of(report.street_id)), K.REOPENED, report, note=details.get("note", ""))
     elif step == "reject":
-        notify(others([report.reporter_id]), K.REJECTED, report)
+        notify(others(_person(report.reporter_id)), K.REJECTED, report)
     elif step == "partner_update":
         notify(others(chiefs_of(report.street_id)), K.PARTNER_UPDATE, report, partner=details.get("partner", ""))
 

@@ -14,35 +14,38 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import to_shape
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from geo import metric
 from webapp import clock
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
-from webapp.models import (ApiKey, Category, PartnerRequest, PartnerUpdate, Report, ReportEvent, ReportStatus,
-                           Whistle)
+from webapp.models import (AWAITING_VERDICT, CLOSED_STATUSES, ApiKey, Category, PartnerRequest, PartnerUpdate,
+                           Report, ReportEvent, ReportStatus, Whistle)
 from webapp.models.places import Alley
 from webapp.models.reports import as_utc
 from webapp.services import api_keys
-from webapp.services.reports import ReportInput, submit_report
-from webapp.services.transitions import MAX_PARTNER_TEXT, Step, StepInput, transition
+from webapp.services.reports import ReportInput, active_categories, submit_report
+from webapp.services.transitions import MAX_PARTNER_TEXT
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_SPAN = timedelta(days=90)  # the spec's longest date range for a list of requests
 MAX_RESULTS = 1000
 UPDATES_DEFAULT_SPAN = timedelta(days=1)
 # The problem is fixed (resolved, the verdict pending) or the case is over: "closed" to Open311.
-OPEN311_CLOSED = frozenset({ReportStatus.RESOLVED, ReportStatus.CONFIRMED, ReportStatus.UNRATED,
-                            ReportStatus.HANDLED_ON_SPOT, ReportStatus.REJECTED, ReportStatus.DUPLICATE})
-# Steps whose note is written for the resident, so the public may read it (status_notes, updates).
-PUBLIC_NOTES = {"handle_on_spot", "reject", "merge", "reply", "resolve", "reopen", "partner_update"}
-# Steps a partner sees in the updates feed (a department's working notes and priorities stay inside).
-PUBLIC_STEPS = PUBLIC_NOTES | {"escalate", "accept", "whistle", "report_on_site", "verdict", "close_unrated"}
+OPEN311_CLOSED = CLOSED_STATUSES | AWAITING_VERDICT
+# The notes anyone may read (status_notes, the updates feed): why a case was resolved, rejected or reopened. The chief's
+# replies are for the reporter, so a partner reads them on the cases it filed; other notes stay inside.
+PUBLIC_NOTES = {"resolve", "reject", "reopen"}
+REPORTER_NOTES = {"reply"}
+# Steps in the updates feed (a department's working notes, priorities and partners' own updates stay out).
+PUBLIC_STEPS = PUBLIC_NOTES | REPORTER_NOTES | {"escalate", "accept", "whistle", "report_on_site", "handle_on_spot",
+                                                "merge", "verdict", "reopen", "close_unrated"}
 # An update's status: Open311's two, and the finer words of FixMyStreet's extension (recorded as given).
 UPDATE_STATUSES = {"OPEN", "CLOSED", "FIXED", "ACTION_SCHEDULED", "IN_PROGRESS", "INVESTIGATING", "DUPLICATE",
-                   "NOT_COUNCILS_RESPONSIBILITY", "NO_FURTHER_ACTION", "INTERNAL_REFERRAL", "UNABLE_TO_FIX"}
+                   "NOT_COUNCILS_RESPONSIBILITY", "NO_FURTHER_ACTION", "INTERNAL_REFERRAL", "REOPEN", "FOR_TRIAGE"}
+ATTRIBUTE_CODE = re.compile(r"^[A-Za-z0-9_\-]{1,50}$")
+ID = re.compile(r"^[0-9]{1,9}$")  # our ids; anything longer is no id of ours (and would overflow the column)
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[\d\s\-()]{5,30}$")
 MAX_EXTRA_ATTRIBUTES = 20
@@ -62,9 +65,17 @@ def parse_w3c(value: str, name: str) -> datetime:
     """An ISO 8601 date or date-time; one without an offset counts as Beijing time."""
     try:
         moment = datetime.fromisoformat(value.strip().replace(" ", "+"))  # an unescaped "+" arrives as a space
-    except ValueError:
+        if not 2000 <= moment.year <= 2100:
+            raise ValueError(moment.year)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         raise BadRequest(_l("%(name)s is not a W3C date-time (like 2026-11-21T10:00:00+08:00).", name=name)) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)).astimezone(timezone.utc)
+
+
+def parse_id(value: str | None, name: str = "service_request_id") -> int:
+    if not value or not ID.match(value.strip()):
+        raise BadRequest(_l("%(name)s must be a number.", name=name))
+    return int(value)
 
 
 def require_key(plaintext: str | None) -> ApiKey:
@@ -78,15 +89,20 @@ def service(code: str | None) -> Category:
     """The active category a service code names (404 for codes we do not serve)."""
     if not code:
         raise BadRequest(_l("service_code was not provided."))
-    category = db.session.scalar(db.select(Category).where(Category.code == code, Category.active.is_(True)))
+    category = next((c for c in active_categories() if c.code == code), None)
     if category is None:
         raise NotFound(_l("No service with the code %(code)s.", code=code))
     return category
 
 
-def services() -> list[Category]:
-    return db.session.scalars(db.select(Category).where(Category.active.is_(True))
-                              .order_by(Category.sort_order, Category.id)).all()
+def service_ids(codes: str) -> list[int]:
+    """service_code=a,b (the spec lets a search name several): the ones we know; none known is a 404."""
+    known = {c.code: c.id for c in active_categories()}
+    asked = [code.strip() for code in codes.split(",") if code.strip()]
+    found = [known[code] for code in asked if code in known]
+    if not found:
+        raise NotFound(_l("No service with the code %(code)s.", code=codes))
+    return found
 
 
 # --- filing a request -----------------------------------------------------------------------------
@@ -98,6 +114,7 @@ class PartnerReport:
     lat: str | None = None
     long: str | None = None
     address_string: str = ""
+    address_id: str | None = None  # our alley id, as GET requests answers it
     description: str = ""
     media_url: str = ""
     attributes: dict[str, list[str]] = field(default_factory=dict)
@@ -114,9 +131,7 @@ class PartnerReport:
 @dataclass(frozen=True)
 class Created:
     report_id: int
-    token: str
     account_id: str | None
-    created: bool
 
 
 def _number(value: str, name: str) -> float:
@@ -135,9 +150,14 @@ def _position(data: PartnerReport) -> tuple[float, float, int | None]:
         if not (data.lat and data.long):
             raise BadRequest(_l("lat and long must be given together."))
         return _number(data.long, "long"), _number(data.lat, "lat"), None
+    if data.address_id:
+        alley = db.session.get(Alley, parse_id(data.address_id, "address_id"))
+        if alley is None:
+            raise BadRequest(_l("No alley has this address_id."))
+        return *metric.midpoint(to_shape(alley.geom)), alley.id
     if data.address_string.strip():
         return _geocode(data.address_string.strip())
-    raise BadRequest(_l("A location is required: lat and long, or address_string."))
+    raise BadRequest(_l("A location is required: lat and long, address_string or address_id."))
 
 
 def _geocode(address: str) -> tuple[float, float, int]:
@@ -152,6 +172,7 @@ def _geocode(address: str) -> tuple[float, float, int]:
     if len(matches) > 1:
         raise BadRequest(_l("Several alleys have this name: please send lat and long."))
     return *metric.midpoint(to_shape(db.session.get(Alley, matches[0]).geom)), matches[0]
+
 
 
 def check_answers(category: Category, given: dict[str, list[str]]) -> dict:
@@ -178,7 +199,8 @@ def check_answers(category: Category, given: dict[str, list[str]]) -> dict:
             raise BadRequest(_l("The attribute %(code)s is too long.", code=code))
         answers[code] = values if kind == "multivaluelist" else values[0]
     asked = {q["code"] for q in category.questions or []}
-    extra = {code: values[0][:500] for code, values in given.items() if code not in asked and values}
+    extra = {code: values[0][:500] for code, values in given.items()
+             if code not in asked and values and ATTRIBUTE_CODE.match(code)}
     return answers | dict(list(extra.items())[:MAX_EXTRA_ATTRIBUTES])
 
 
@@ -195,13 +217,13 @@ def described_answers(category: Category, answers: dict, locale: str) -> list[tu
     return shown
 
 
-def _check_media_url(url: str) -> None:
+def check_media_url(url: str) -> None:
     if url and (not re.match(r"^https?://\S+$", url) or len(url) > 500):
         raise BadRequest(_l("media_url must be an http or https address."))
 
 
 def _check_contact(data: PartnerReport) -> None:
-    _check_media_url(data.media_url)
+    check_media_url(data.media_url)
     email, phone = data.contact.get("email", ""), data.contact.get("phone", "")
     if email and (len(email) > 254 or not EMAIL.match(email)):
         raise BadRequest(_l("email is not an email address."))
@@ -232,13 +254,11 @@ def _earlier(key: ApiKey, data: PartnerReport) -> Report | None:
 def file_partner_report(key: ApiKey, data: PartnerReport) -> Created:
     """A partner's request becomes a normal case, at the street chief's at once, with its details beside it."""
     category = service(data.service_code)
-    if len(data.description) > MAX_PARTNER_TEXT:
-        raise BadRequest(_l("The description may have at most %(n)d characters.", n=MAX_PARTNER_TEXT))
     lon, lat, alley_id = _position(data)
     answers = check_answers(category, data.attributes)
     _check_contact(data)
     if earlier := _earlier(key, data):
-        return _answer(earlier.id, created=False)
+        return _answer(earlier.id)
 
     token = str(uuid.uuid4())
 
@@ -252,12 +272,12 @@ def file_partner_report(key: ApiKey, data: PartnerReport) -> Created:
     report_input = ReportInput(client_id=_client_id(key, data, today), category_code=category.code, lon=lon,
                                lat=lat, description=data.description.strip(), alley_id=alley_id)
     filed = submit_report(key.user, report_input, attach=attach)
-    return _answer(filed.id, filed.created)
+    return _answer(filed.id)
 
 
-def _answer(report_id: int, created: bool) -> Created:
+def _answer(report_id: int) -> Created:
     request = db.session.scalar(db.select(PartnerRequest).where(PartnerRequest.report_id == report_id))
-    return Created(report_id, request.token, request.account_id, created)
+    return Created(report_id, request.account_id)
 
 
 def request_by_token(token: str) -> PartnerRequest:
@@ -277,7 +297,7 @@ SHOWN_WITH_REQUEST = (joinedload(Report.category), joinedload(Report.alley), joi
 @dataclass(frozen=True)
 class RequestQuery:
     ids: tuple[int, ...] = ()
-    service_code: str | None = None
+    service_ids: tuple[int, ...] = ()
     start: datetime | None = None
     end: datetime | None = None
     statuses: tuple[str, ...] = ()  # "open", "closed"
@@ -292,22 +312,23 @@ def date_range(start: str | None, end: str | None, default_span: timedelta) -> t
             raise BadRequest(_l("end_date is before start_date."))
         if end_at - start_at > MAX_SPAN:
             raise BadRequest(_l("end_date may be at most 90 days after start_date."))
-    end_at = end_at or (start_at + default_span if start_at else clock.now())
+    end_at = end_at or (min(start_at + default_span, clock.now()) if start_at else clock.now())
     return start_at or end_at - default_span, end_at
 
 
 def parse_ids(value: str) -> tuple[int, ...]:
-    try:
-        ids = tuple(int(part) for part in value.split(",") if part.strip())
-    except ValueError:
-        raise BadRequest(_l("service_request_id must be a list of numbers separated by commas.")) from None
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(ID.match(part) for part in parts):
+        raise BadRequest(_l("service_request_id must be a list of numbers separated by commas."))
+    ids = tuple(int(part) for part in parts)
     if len(ids) > MAX_RESULTS:
         raise BadRequest(_l("At most 1000 service_request_id values at once."))
     return ids
 
 
-def parse_statuses(value: str) -> tuple[str, ...]:
-    statuses = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+def parse_statuses(values: list[str]) -> tuple[str, ...]:
+    """status=open,closed or status=open&status=closed."""
+    statuses = tuple(part.strip().lower() for value in values for part in value.split(",") if part.strip())
     if any(status not in ("open", "closed") for status in statuses):
         raise BadRequest(_l("status must be open, closed, or both separated by a comma."))
     return statuses
@@ -319,8 +340,8 @@ def find_requests(query: RequestQuery) -> list[Report]:
     select = db.select(Report).options(*SHOWN_WITH_REQUEST).order_by(Report.created_at.desc(), Report.id.desc())
     if query.ids:
         return db.session.scalars(select.where(Report.id.in_(query.ids))).unique().all()
-    if query.service_code:
-        select = select.where(Report.category_id == service(query.service_code).id)
+    if query.service_ids:
+        select = select.where(Report.category_id.in_(query.service_ids))
     if query.start:
         select = select.where(Report.created_at >= query.start)
     if query.end:
@@ -340,72 +361,14 @@ def one_request(report_id: int) -> Report:
 
 
 def public_note(report: Report) -> str:
-    """The last note written for the resident (a resolution, a rejection, a reply), or ""."""
-    notes = [e.note for e in report.events if e.note and (e.details or {}).get("step") in PUBLIC_NOTES]
-    return notes[-1] if notes else ""
+    """The note of the step that brought the case where it is, when anyone may read it (why it was resolved,
+    rejected or reopened), or ""."""
+    moves = [e for e in report.events if e.from_status != e.to_status]
+    last = moves[-1] if moves else None
+    return last.note if last and (last.details or {}).get("step") in PUBLIC_NOTES else ""
 
 
 def expected_at(report: Report) -> datetime | None:
     """The latest on-site deadline (报到) of the departments working on the case now."""
     due = [as_utc(w.due_at) for w in report.whistles if w.is_active]
     return max(due) if due else None
-
-
-# --- updates --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PartnerUpdateInput:
-    service_request_id: str | None
-    update_id: str | None
-    updated_datetime: str | None
-    status: str | None
-    description: str
-    media_url: str = ""
-
-
-def post_update(key: ApiKey, data: PartnerUpdateInput) -> int:
-    """The partner's update in the case file, once per its update_id; answers our id for it (the event's)."""
-    for name in ("service_request_id", "update_id", "updated_datetime", "status"):
-        if not getattr(data, name):
-            raise BadRequest(_l("%(name)s was not provided.", name=name))
-    if not data.description.strip():
-        raise BadRequest(_l("description was not provided."))
-    if data.status.upper() not in UPDATE_STATUSES:
-        raise BadRequest(_l("status must be OPEN or CLOSED."))
-    _check_media_url(data.media_url)
-    if len(data.update_id) > 100:
-        raise BadRequest(_l("update_id may have at most 100 characters."))
-    parse_w3c(data.updated_datetime, "updated_datetime")
-    if earlier := _update(key, data.update_id):
-        return earlier.event_id
-    report = one_request(int(data.service_request_id)) if data.service_request_id.isdigit() else None
-    if report is None:
-        raise NotFound(_l("No request with this id."))
-
-    def remember(event: ReportEvent) -> None:
-        db.session.add(PartnerUpdate(api_key_id=key.id, external_id=data.update_id, event=event,
-                                     report_id=report.id))
-
-    note = data.description.strip() + (f"\n{data.media_url}" if data.media_url else "")
-    try:
-        transition(key.user, report.id, Step.PARTNER_UPDATE, StepInput(note=note, partner_status=data.status.upper()),
-                   on_event=remember)
-    except IntegrityError:  # the same update arrived twice at once: the first one is kept
-        return _update(key, data.update_id).event_id
-    return _update(key, data.update_id).event_id
-
-
-def _update(key: ApiKey, external_id: str) -> PartnerUpdate | None:
-    return db.session.scalar(db.select(PartnerUpdate).where(PartnerUpdate.api_key_id == key.id,
-                                                            PartnerUpdate.external_id == external_id))
-
-
-def updates_between(start: datetime, end: datetime) -> list[tuple[ReportEvent, Report]]:
-    """The public steps of every case in the period, oldest first (at most 1000)."""
-    rows = db.session.execute(
-        db.select(ReportEvent, Report).join(Report, Report.id == ReportEvent.report_id)
-        .where(ReportEvent.at >= start, ReportEvent.at <= end)
-        .order_by(ReportEvent.at, ReportEvent.id)).all()
-    public = [(event, report) for event, report in rows
-              if (event.details or {}).get("step") in PUBLIC_STEPS or event.from_status is None]
-    return public[:MAX_RESULTS]

@@ -22,11 +22,10 @@ from webapp.models.places import WGS84, Alley
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
 from webapp.services.notifications import notify_opened
-from webapp.services.transitions import get_report, open_case
+from webapp.services.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.storage import discard, storage_for
 
 MAX_DESCRIPTION = 2000
-MAX_PARTNER_DESCRIPTION = 4000  # Open311 allows partners (12345's call notes) this much
 MAX_PHOTOS = 6
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
@@ -70,7 +69,7 @@ def _category(code: str) -> Category:
 def _check(user: User, data: ReportInput) -> None:
     if not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
         raise BadRequest(_l("The location is not a valid position."), field="location")
-    limit = MAX_PARTNER_DESCRIPTION if user.is_partner else MAX_DESCRIPTION
+    limit = MAX_PARTNER_TEXT if user.is_partner else MAX_DESCRIPTION  # 12345's call notes run long
     if len(data.description) > limit:
         raise BadRequest(_l("The description may have at most %(n)d characters.", n=limit), field="description")
     if len(data.photos) > MAX_PHOTOS:

@@ -70,7 +70,7 @@ class StepInput:
     satisfaction: str | None = None  # VERDICT
     lon: float | None = None  # REPORT_ON_SITE: where the officer was
     lat: float | None = None
-    partner_status: str | None = None  # PARTNER_UPDATE: the status the partner gave (recorded, not applied)
+    partner: dict | None = None  # PARTNER_UPDATE: what the partner said beside its note (its status, a photo link)
 
 
 @dataclass
@@ -273,7 +273,7 @@ def _close_unrated(ctx: Context) -> Applied:
 
 def _partner_update(ctx: Context) -> Applied:
     """A partner's word on the case goes into the file for the chief; its status is recorded, not applied."""
-    return Applied(None, {"partner": ctx.user.display_name, "partner_status": ctx.data.partner_status})
+    return Applied(None, (ctx.data.partner or {}) | {"partner": ctx.user.display_name})
 
 
 CHIEF_WORKING = frozenset({S.ACCEPTED, S.WHISTLED, S.ON_SITE, S.REOPENED})
