@@ -98,7 +98,7 @@ def test_safety_hazards_go_to_the_chief_at_once(case):
     alley = alleys_of(demo_street())[1]
     report, _ = file_report(resident, report_at(*on_alley(alley), category="gas_hazard"))
     assert report.status is ReportStatus.ESCALATED
-    assert report.events[-1].details == {"step": "escalate", "automatic": True, "role": "system"}
+    assert report.events[-1].details == {"step": "escalate", "automatic": True, "role": "system", "reason": "safety"}
 
 
 def test_two_stewards_acting_at_once_make_one_step(case, app, database_url):
