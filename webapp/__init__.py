@@ -18,10 +18,12 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands speak the default language
         return languages[0]
     asked = request.args.get("lang")
+    stateless = request.path.startswith("/open311/")  # partner systems ask for a language with each request
     if asked in languages:
-        session["lang"] = asked
+        if not stateless:
+            session["lang"] = asked
         return asked
-    if session.get("lang") in languages:
+    if not stateless and session.get("lang") in languages:
         return session["lang"]
     best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
     return "en" if best == "en" else "zh_Hans"
