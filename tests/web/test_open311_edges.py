@@ -7,23 +7,13 @@ from flask_login import FlaskLoginClient
 import webapp
 from tests.conftest import config_for
 from tests.factories import alleys_of, demo_street, make_user
-from tests.web.test_open311 import BASE, FORMATS, answer, file_case, get_case, valid_fields
+from tests.web.test_open311 import (BASE, answer, api_key, file_case, fmt, get_case,  # noqa: F401 (fixtures)
+                                    valid_fields)
 from tests.web.test_open311_errors import assert_error
 from webapp.extensions import db
 from webapp.models import Report, Role
-from webapp.services.api_keys import create_api_key
 from webapp.services.claims import claim_alley
 
-
-@pytest.fixture
-def api_key(app) -> str:
-    demo_street()
-    return create_api_key("12345热线")[1]
-
-
-@pytest.fixture(params=FORMATS)
-def fmt(request) -> str:
-    return request.param
 
 
 @pytest.mark.parametrize("path", [

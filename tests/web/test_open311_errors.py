@@ -12,7 +12,8 @@ import webapp
 from tests.conftest import config_for
 from tests.factories import demo_street
 from tests.support.clock import Clock
-from tests.web.test_open311 import BASE, BEIJING, FORMATS, answer, counts, file_case, get_case, valid_fields
+from tests.web.test_open311 import (BASE, BEIJING, answer, api_key, counts, file_case,  # noqa: F401
+                                    fmt, get_case, valid_fields)  # (api_key and fmt are fixtures)
 from webapp.extensions import db
 from webapp.models import Category, Report, ReportEvent
 from webapp.services.api_keys import create_api_key, revoke_api_key
@@ -20,16 +21,6 @@ from webapp.services.api_keys import create_api_key, revoke_api_key
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=BEIJING)
 
-
-@pytest.fixture
-def api_key(app) -> str:
-    demo_street()
-    return create_api_key("12345热线")[1]
-
-
-@pytest.fixture(params=FORMATS)
-def fmt(request) -> str:
-    return request.param
 
 
 def assert_error(response, fmt: str, status: int | tuple[int, ...]) -> str:

@@ -20,11 +20,10 @@ from geo import metric
 from webapp import clock
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
-from webapp.models import (AWAITING_VERDICT, CLOSED_STATUSES, ApiKey, Category, PartnerRequest, PartnerUpdate,
-                           Report, ReportEvent, ReportStatus, Whistle)
+from webapp.models import (AWAITING_VERDICT, CLOSED_STATUSES, ApiKey, Category, PartnerRequest, Report,
+                           ReportStatus, Whistle)
 from webapp.models.places import Alley
 from webapp.models.reports import as_utc
-from webapp.services import api_keys
 from webapp.services.reports import ReportInput, active_categories, submit_report
 from webapp.services.transitions import MAX_PARTNER_TEXT
 
@@ -78,10 +77,10 @@ def parse_id(value: str | None, name: str = "service_request_id") -> int:
     return int(value)
 
 
-def require_key(plaintext: str | None) -> ApiKey:
-    key = api_keys.authenticate(plaintext)
+def require_key(key: ApiKey | None, given: bool) -> ApiKey:
+    """The partner's live key (see api_keys.authenticate), or 403 saying whether one was sent at all."""
     if key is None:
-        raise Forbidden(_l("A valid api_key is required.") if plaintext else _l("api_key was not provided."))
+        raise Forbidden(_l("A valid api_key is required.") if given else _l("api_key was not provided."))
     return key
 
 
