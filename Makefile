@@ -13,6 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: system-deps-run $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
+	$(BIN)/flask metrics rebuild
 	$(BIN)/flask notify vapid-keys
 	NOTIFY_WORKER_IN_PROCESS=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 

@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.categories import bp as categories_bp
     from webapp.department import bp as department_bp
     from webapp.triage import bp as triage_bp
+    from webapp.performance import bp as performance_bp
     from webapp.vendor import bp as vendor_bp
 
     login_manager.unauthorized_handler(unauthorized)
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(categories_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(performance_bp)
     app.register_blueprint(department_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pwa_bp)

@@ -229,7 +229,20 @@ def revoke_key_command(name):
     click.echo(f"revoked the key of {name}")
 
 
+metrics_cli = click.Group("metrics", help="Street performance: the case facts the rates count.")
+
+
+@metrics_cli.command("rebuild")
+def rebuild_metrics_command():
+    """Write every case's facts anew: after upgrading to revision 0008, or after changing ACKNOWLEDGE_HOURS or
+    RESOLUTION_DAYS (each step of a case keeps its own facts current)."""
+    from webapp.services.metrics import rebuild_all_facts
+
+    click.echo(f"case facts written for {rebuild_all_facts()} cases")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(metrics_cli)
     app.cli.add_command(open311_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(cases_cli)

@@ -52,6 +52,13 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
                             for kind in ("enforcement", "emergency", "key_work")},
         # Days the reporter has to answer a resolution; silence counts as "not rated", never as satisfied.
         "VERDICT_DAYS": float(env("VERDICT_DAYS", "3")),
+        # Street performance (webapp/services/metrics.py): the chief acknowledges an escalated case within
+        # ACKNOWLEDGE_HOURS; a case is due to be resolved RESOLUTION_DAYS after it was received; 基本满意
+        # counts this much of a 满意 in the satisfaction rate; an alley counts as patrolled for PATROL_GAP_DAYS.
+        "ACKNOWLEDGE_HOURS": float(env("ACKNOWLEDGE_HOURS", "2")),
+        "RESOLUTION_DAYS": float(env("RESOLUTION_DAYS", "7")),
+        "BASICALLY_SATISFIED_WEIGHT": float(env("BASICALLY_SATISFIED_WEIGHT", "0.8")),
+        "PATROL_GAP_DAYS": int(env("PATROL_GAP_DAYS", "7")),
         # Notifications. The chief is warned this many minutes before a silent whistle's deadline.
         "WHISTLE_WARN_MINUTES": int(env("WHISTLE_WARN_MINUTES", "5")),
         # VAPID: the key in the environment (PEM or base64url), else instance/vapid_private.pem made by

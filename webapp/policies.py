@@ -125,6 +125,22 @@ def can_view_triage(user) -> bool:
     return _signed_in(user) and (any(g.role is Role.CHIEF for g in user.grants) or is_admin(user))
 
 
+def can_view_performance(user, street_id: int | None) -> bool:
+    """A street's chiefs and organizers see its performance; only admins see every street at once (None)."""
+    if street_id is None:
+        return is_admin(user)
+    return _has(user, (Role.CHIEF, Role.ORGANIZER), street_id) or is_admin(user)
+
+
+def performance_street_ids(user) -> set[int] | None:
+    """The streets whose performance the user may see; None: every street."""
+    if is_admin(user):
+        return None
+    if not _signed_in(user):
+        return set()
+    return {g.street_id for g in user.grants if g.role in (Role.CHIEF, Role.ORGANIZER) and g.street_id is not None}
+
+
 def can_view_department_work(user) -> bool:
     return _signed_in(user) and any(g.role is Role.OFFICER for g in user.grants)
 

@@ -8,7 +8,7 @@ from webapp.errors import Unauthorized
 from webapp.extensions import db
 from webapp.labels import role_label
 from webapp.models import User
-from webapp.policies import can_view_department_work, can_view_triage
+from webapp.policies import can_view_department_work, can_view_triage, performance_street_ids
 
 bp = Blueprint("auth", __name__)
 
@@ -17,7 +17,8 @@ bp = Blueprint("auth", __name__)
 def role_labels():
     # The header links to the work screens of the roles the user holds.
     return {"role_label": role_label, "can_view_triage": can_view_triage,
-            "can_view_department_work": can_view_department_work}
+            "can_view_department_work": can_view_department_work,
+            "can_view_performance": lambda user: performance_street_ids(user) != set()}
 
 
 @bp.before_app_request

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate; importing this package registers them all."""
 from webapp.models.claims import Claim
+from webapp.models.metrics import CaseFacts
 from webapp.models.notifications import (Channel, Delivery, DeliveryState, MutedKind, Notification,
                                          NotificationKind, PushSubscription)
 from webapp.models.notifications import URGENT_KINDS as URGENT_PUSH_KINDS
@@ -12,7 +13,7 @@ from webapp.models.reports import (AWAITING_VERDICT, CHIEF_QUEUE, CLOSED_STATUSE
                                    Whistle, WhistleKind, WhistleStatus)
 from webapp.models.reports import OPEN_STATUSES as OPEN_REPORT_STATUSES
 
-__all__ = ["ApiKey", "PartnerRequest", "PartnerUpdate", "CHECKLIST_ITEMS", "Channel", "Delivery", "DeliveryState", "MutedKind", "Notification",
+__all__ = ["ApiKey", "CaseFacts", "PartnerRequest", "PartnerUpdate", "CHECKLIST_ITEMS", "Channel", "Delivery", "DeliveryState", "MutedKind", "Notification",
            "NotificationKind", "PushSubscription", "URGENT_PUSH_KINDS", "Alley", "Category", "Claim", "Community", "Department", "Invitation", "Patrol",
            "OPEN_REPORT_STATUSES", "Report", "ReportEvent", "ReportFollower", "ReportPhoto", "ReportStatus", "Role", "RoleGrant", "Street",
            "User", "WhistleKind", "AWAITING_VERDICT", "CHIEF_QUEUE", "CLOSED_STATUSES", "Priority", "Satisfaction",

@@ -16,7 +16,8 @@ from webapp.extensions import db
 from webapp.labels import role_label
 from webapp.models import Department, Invitation, Role, RoleGrant, Street, User
 from webapp.models.places import utcnow
-from webapp.services.patrols import BEIJING, patrol_hours
+from webapp.clock import BEIJING
+from webapp.services.patrols import patrol_hours
 from webapp.policies import INVITABLE, can_create_invitation
 from webapp.services.people import MAINLAND_MOBILE, MIN_PASSWORD_LENGTH, USERNAME, normalise_phone
 

@@ -9,7 +9,6 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -18,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from geo import metric
 from webapp import clock
+from webapp.clock import BEIJING
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
 from webapp.models import (AWAITING_VERDICT, CLOSED_STATUSES, ApiKey, Category, PartnerRequest, Report,
@@ -27,7 +27,6 @@ from webapp.models.reports import as_utc
 from webapp.services.reports import ReportInput, active_categories, submit_report
 from webapp.services.transitions import MAX_PARTNER_TEXT
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_SPAN = timedelta(days=90)  # the spec's longest date range for a list of requests
 MAX_RESULTS = 1000
 UPDATES_DEFAULT_SPAN = timedelta(days=1)

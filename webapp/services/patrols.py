@@ -3,7 +3,6 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -11,6 +10,7 @@ from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy.exc import IntegrityError
 
 from geo.tracks import Fix, coverage_ratio, max_speed_ms, track_length_m, track_line
+from webapp.clock import BEIJING
 from webapp.errors import BadRequest, Forbidden, IdempotencyConflict, NotFound
 from webapp.extensions import db
 from webapp.models import CHECKLIST_ITEMS, Alley, Patrol, User
@@ -20,7 +20,6 @@ from webapp.services.claims import open_claim
 
 # Phones' clocks drift and fixes can be stamped a little outside the patrol's start and end.
 CLOCK_SLACK = timedelta(minutes=5)
-BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_FIXES = 5000  # ten hours at one fix every ten seconds, with room to spare
 
 

@@ -22,6 +22,7 @@ from webapp.models.places import WGS84, Alley
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
 from webapp.services.notifications import notify_opened
+from webapp.services.metrics import refresh_facts
 from webapp.services.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.storage import discard, storage_for
 
@@ -153,6 +154,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
         open_case(report, user.id, category.is_safety, partner=user.display_name if user.is_partner else None)
         db.session.add(report)
         db.session.flush()
+        refresh_facts(report)
         notify_opened(report)
         if attach:
             attach(report)

@@ -26,6 +26,7 @@ from webapp.photos import clean_photo
 from webapp.policies import (can_act_for_department, can_escalate_report, can_give_verdict, can_handle_on_spot,
                              can_post_partner_update, can_triage_report, is_system, officer_department_ids)
 from webapp.services.claims import open_claim
+from webapp.services.metrics import refresh_facts
 from webapp.services.notifications import notify_step
 from webapp.storage import discard, storage_for
 
@@ -373,6 +374,7 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
         db.session.add(event)
         if on_event:
             on_event(event)
+        refresh_facts(report)
         notify_step(step.value, report, event.actor_id, target, applied.details | {"note": note})
         if cleaned:
             stored = [storage.save(cleaned.image, ".jpg"), storage.save(cleaned.thumbnail, ".jpg")]

@@ -1,0 +1,44 @@
+"""The dashboard's tables as CSV (UTF-8 with a BOM, so Excel reads the Chinese) and xlsx (openpyxl)."""
+import csv
+import io
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+
+RATE_COLUMNS = [
+    ("cases", _l("Cases")), ("response_due", _l("Response due")), ("response_on_time", _l("Responded in time")),
+    ("response_rate", _l("Response rate")), ("resolution_due", _l("Resolution due")), ("resolved", _l("Resolved")),
+    ("resolution_rate", _l("Resolution rate")), ("rated", _l("Rated")), ("satisfied", _l("Satisfied")),
+    ("basically", _l("Basically satisfied")), ("unsatisfied", _l("Unsatisfied")), ("unrated", _l("Not rated")),
+    ("satisfaction_rate", _l("Satisfaction rate")), ("rejected", _l("Rejected")),
+]
+COLUMNS = {
+    "streets": [("name", _l("Street"))] + RATE_COLUMNS,
+    "alleys": [("name", _l("Alley"))] + RATE_COLUMNS,
+    "departments": [("name", _l("Department"))] + RATE_COLUMNS,
+    "categories": [("name", _l("Category"))] + RATE_COLUMNS,
+    "series": [("start", _l("From"))] + RATE_COLUMNS,
+    "hotspots": [("name", _l("Alley")), ("street", _l("Street")), ("cases", _l("Cases")),
+                 ("previous", _l("Cases in the previous period")), ("change", _l("Change"))],
+}
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def as_csv(table: str, rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(label) for _key, label in COLUMNS[table]])
+    writer.writerows([row.get(key) for key, _label in COLUMNS[table]] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(table: str, rows: list[dict], title: str) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append([str(label) for _key, label in COLUMNS[table]])
+    for row in rows:
+        sheet.append([row.get(key) for key, _label in COLUMNS[table]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
