@@ -15,6 +15,7 @@ from tests.services.test_reports import jpeg, on_alley
 ANON = "anonymous"
 WHO = [ANON] + [role.value for role in Role]
 VOLUNTEERS = {"steward", "old_neighbour"}
+STREET_STAFF = {"chief", "organizer", "admin"}  # who sees a street's performance
 EVERYONE = {who: 200 for who in WHO}
 
 
@@ -105,6 +106,12 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("api.triage_queue", "GET"): (("/api/v1/triage/queue",), only({"chief", "admin"}, 200)),
         ("department.index", "GET"): (("/department",), {**only({"officer"}, 200), ANON: 302}),
         ("api.department_whistles", "GET"): (("/api/v1/department/whistles",), only({"officer"}, 200)),
+        ("performance.dashboard", "GET"): (("/performance",), {**only(STREET_STAFF, 200), ANON: 302}),
+        ("performance.chart", "GET"): (("/performance/charts/rates.svg",), {**only(STREET_STAFF, 200), ANON: 302}),
+        ("performance.export", "GET"): (("/performance/export/alleys.xlsx",), {**only(STREET_STAFF, 200), ANON: 302}),
+        ("performance.brief", "GET"): (("/performance/brief",), {**only(STREET_STAFF, 200), ANON: 302}),
+        ("api.performance_dashboard", "GET"): (("/api/v1/performance?days=7",), only(STREET_STAFF, 200)),
+        ("api.performance_heat", "GET"): (("/api/v1/performance/heat",), only(STREET_STAFF, 200)),
         # Open311: public reads; writes need a partner's api_key, whoever is signed in to the app.
         ("open311.discovery", "GET"): (("/open311/v2/discovery.json",), EVERYONE),
         ("open311.services", "GET"): (("/open311/v2/services.xml",), EVERYONE),

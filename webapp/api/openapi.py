@@ -33,6 +33,11 @@ STEP_FIELDS = {
     "priority": {"enum": ["normal", "high", "urgent"]},
     "satisfaction": {"enum": ["satisfied", "basically", "unsatisfied"], "description": "verdict"},
     "lon": {"type": "number"}, "lat": {"type": "number"}}
+PERFORMANCE_QUERY = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
+    ("street", {"type": "string", "description": "a street id, or all"}), ("days", {"type": "integer"}),
+    ("from", {"type": "string", "format": "date"}), ("to", {"type": "string", "format": "date"}),
+    ("bucket", {"enum": ["day", "week", "month"]}), ("alley", {"type": "integer"}), ("category", {"type": "string"}),
+    ("department", {"type": "string"}))]
 STEP_BODY = {"content": {
     "application/json": {"schema": {"type": "object", "properties": STEP_FIELDS}},
     "multipart/form-data": {"schema": {"type": "object", "properties": STEP_FIELDS | {
@@ -132,6 +137,16 @@ PATHS = {
             ("status", {"type": "string"}), ("category", {"type": "string"}), ("alley", {"type": "integer"}),
             ("overdue", {"enum": ["0", "1"]}), ("age_hours", {"type": "number"}))],
         "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403")}}},
+    "/api/v1/performance": {"get": {
+        "summary": "A street's performance over a period: the three rates (definitions included) with their counts, "
+                   "over time, per category, department and alley, the district's street ranking, hotspot alleys, "
+                   "overdue whistles now and coverage. For the street's chiefs and organizers; street=all for admins",
+        "parameters": PERFORMANCE_QUERY,
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404")}}},
+    "/api/v1/performance/heat": {"get": {
+        "summary": "New cases of the period counted on a grid of about 100 m: [[lat, lon, count], ...] for the heat map",
+        "parameters": PERFORMANCE_QUERY,
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404")}}},
     "/api/v1/department/whistles": {"get": {
         "summary": "Whistles for the officer's departments: overdue first, then by deadline, with the steps allowed now",
         "responses": {"200": _json({"type": "object"}), **_errors("401", "403")}}},

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from geo import queries
+from webapp import clock
 from webapp.errors import BadRequest, Conflict, DomainError, Forbidden, IdempotencyConflict
 from webapp.extensions import db
 from webapp.models import (OPEN_REPORT_STATUSES, Category, PartnerRequest, Report, ReportEvent, ReportFollower,
@@ -145,7 +146,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
             street_id=street_id, alley_id=snap.alley_id if snap else None,
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
-            accuracy_m=data.accuracy_m, anonymous=data.anonymous)
+            accuracy_m=data.accuracy_m, anonymous=data.anonymous, created_at=clock.now())
         for position, photo in enumerate(cleaned):
             image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
             stored += [image_key, thumb_key]
