@@ -182,6 +182,10 @@ def _rounded(rate: float | None) -> float | None:
     return None if rate is None else round(rate, 4)
 
 
+# Cases the response and satisfaction rates count: not rejected, not merged into another.
+COUNTED = CaseFacts.outcome.not_in((REJECTED, DUPLICATE))
+
+
 def count_where(condition):
     """How many rows of the group meet the condition (0 for none)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -190,16 +194,15 @@ def count_where(condition):
 def rate_columns(now: datetime) -> list:
     """The SELECT list that counts Rates over CaseFacts rows (group them as you like)."""
     f = CaseFacts
-    counted = f.outcome != DUPLICATE
-    response_due = and_(counted, f.response_from <= now)
+    response_due = and_(COUNTED, f.response_from <= now)
     return [
         func.count().label("cases"),
         count_where(response_due).label("response_due"),
-        count_where(and_(response_due, or_(f.response_missed_at.is_(None), f.response_missed_at > now)))
+        count_where(and_(response_due, or_(f.response_missed_at.is_(None), f.response_missed_at >= now)))
         .label("response_on_time"),
         count_where(or_(f.outcome == RESOLVED, and_(f.outcome == OPEN, f.resolution_due_at <= now))).label("resolution_due"),
         count_where(f.outcome == RESOLVED).label("resolved"),
-        *[count_where(and_(counted, f.rating == answer)).label(name)
+        *[count_where(and_(COUNTED, f.rating == answer)).label(name)
           for name, answer in (("satisfied", "satisfied"), ("basically", "basically"),
                                ("unsatisfied", "unsatisfied"))],
         count_where(and_(f.outcome == RESOLVED, f.unrated)).label("unrated"),
@@ -208,8 +211,9 @@ def rate_columns(now: datetime) -> list:
 
 
 def whistle_response_columns(now: datetime) -> list:
-    """A department's response: its whistles on site by their deadline, over its whistles due."""
+    """A department's response: its whistles on site by their deadline, over its whistles due (select them
+    joined to their cases' CaseFacts)."""
     w = Whistle
-    due = or_(w.due_at <= now, w.on_site_at.is_not(None))
-    return [count_where(due).label("response_due"),
-            count_where(and_(w.on_site_at.is_not(None), w.on_site_at <= w.due_at)).label("response_on_time")]
+    due = and_(COUNTED, or_(w.due_at <= now, w.on_site_at.is_not(None)))
+    in_time = or_(w.on_site_at <= w.due_at, and_(w.on_site_at.is_(None), w.due_at >= now))  # missed only after it
+    return [count_where(due).label("response_due"), count_where(and_(due, in_time)).label("response_on_time")]

@@ -203,7 +203,7 @@ def overdue_whistles(scope: Scope, now: datetime, limit: int = 50) -> list[dict]
         query = query.where(Report.street_id.in_(scope.street_ids))
     locale = str(get_locale() or "zh_Hans")
     return [{"report_id": report.id, "department": department, "category": report.category.name_for(locale),
-             "alley": alley, "street": street, "due_at": whistle.due_at.isoformat(),
+             "alley": alley, "street": street, "due_at": as_utc(whistle.due_at).isoformat(),
              "minutes_overdue": int((now - as_utc(whistle.due_at)).total_seconds() // 60)}
             for whistle, report, department, street, alley in db.session.execute(query)]
 
@@ -215,7 +215,7 @@ def coverage(street_ids: tuple[int, ...] | None, now: datetime) -> list[dict]:
     query = (select(Street.id, Street.name, func.count(Alley.id).label("alleys"),
                     count_where(Alley.steward_count > 0).label("claimed"),
                     count_where(Alley.id.in_(patrolled)).label("patrolled"))
-             .join(Alley, Alley.street_id == Street.id).group_by(Street.id, Street.name).order_by(Street.name))
+             .outerjoin(Alley, Alley.street_id == Street.id).group_by(Street.id, Street.name).order_by(Street.name))
     if street_ids is not None:
         query = query.where(Street.id.in_(street_ids))
     return [{"street_id": r.id, "name": r.name, "alleys": r.alleys, "claimed": int(r.claimed),

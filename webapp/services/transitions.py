@@ -375,6 +375,8 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
         if on_event:
             on_event(event)
         refresh_facts(report)
+        if step is Step.MERGE:  # the original's file gained a step of the chief's too
+            refresh_facts(get_report(report.duplicate_of_id))
         notify_step(step.value, report, event.actor_id, target, applied.details | {"note": note})
         if cleaned:
             stored = [storage.save(cleaned.image, ".jpg"), storage.save(cleaned.thumbnail, ".jpg")]
