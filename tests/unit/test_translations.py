@@ -20,7 +20,10 @@ def _texts_in_code() -> set[str]:
 
 def test_every_text_in_the_code_is_translated_to_chinese():
     catalog = read_po(CATALOG.open("rb"))
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    # A plural message is known by its singular and translated when each of its forms is (zh_Hans has one).
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog
+                  if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])
+                  and not m.fuzzy}
     missing = sorted(_texts_in_code() - translated)
     assert not missing, "untranslated (run `make update-translations` and translate): " + "; ".join(missing)
 

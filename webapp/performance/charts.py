@@ -13,13 +13,16 @@ RATE_LINES = (("response_rate", _l("Response rate")), ("resolution_rate", _l("Re
               ("satisfaction_rate", _l("Satisfaction rate")))
 
 
-def _options(title) -> dict:
-    return {"style": STYLE, "title": str(title), "js": [], "disable_xml_declaration": True, "width": 800,
-            "height": 360, "no_data_text": str(_l("No cases in this period"))}
+SCREEN, PAPER = (800, 360), (480, 280)  # on paper a smaller canvas prints its labels larger
 
 
-def rates_chart(data: dict) -> str:
-    chart = Line(**_options(_l("Rates over time")), range=(0, 100), show_dots=True, dots_size=3,
+def _options(title, size) -> dict:
+    return {"style": STYLE, "title": str(title), "js": [], "disable_xml_declaration": True, "width": size[0],
+            "height": size[1], "no_data_text": str(_l("No cases in this period"))}
+
+
+def rates_chart(data: dict, size) -> str:
+    chart = Line(**_options(_l("Rates over time"), size), range=(0, 100), show_dots=True, dots_size=3,
                  value_formatter=lambda v: f"{v:.1f}%", x_label_rotation=30, show_minor_x_labels=False)
     chart.x_labels = [row["start"][5:] for row in data["series"]]
     chart.x_labels_major = chart.x_labels[::max(1, len(chart.x_labels) // 10)]
@@ -28,25 +31,26 @@ def rates_chart(data: dict) -> str:
     return chart.render(is_unicode=True)
 
 
-def _bars(title, rows: list[tuple[str, int]]) -> str:
-    chart = HorizontalBar(**_options(title), show_legend=False, print_values=True)
+def _bars(title, rows: list[tuple[str, int]], size) -> str:
+    chart = HorizontalBar(**_options(title, size), show_legend=False, print_values=True)
     chart.x_labels = [label for label, _value in reversed(rows)]
     chart.add(str(_l("Cases")), [value for _label, value in reversed(rows)])
     return chart.render(is_unicode=True)
 
 
-def categories_chart(data: dict) -> str:
-    return _bars(_l("Cases by category"), [(row["name"], row["cases"]) for row in data["categories"][:12]])
+def categories_chart(data: dict, size) -> str:
+    return _bars(_l("Cases by category"), [(row["name"], row["cases"]) for row in data["categories"][:12]], size)
 
 
-def hotspots_chart(data: dict) -> str:
-    return _bars(_l("Hotspot alleys: most new cases"), [(row["name"], row["cases"]) for row in data["hotspots"]])
+def hotspots_chart(data: dict, size) -> str:
+    return _bars(_l("Hotspot alleys: most new cases"), [(row["name"], row["cases"]) for row in data["hotspots"]],
+                 size)
 
 
-def render(name: str, data: dict) -> str:
-    return {"rates": rates_chart, "categories": categories_chart, "hotspots": hotspots_chart}[name](data)
+def render(name: str, data: dict, size=SCREEN) -> str:
+    return {"rates": rates_chart, "categories": categories_chart, "hotspots": hotspots_chart}[name](data, size)
 
 
 def inline(name: str, data: dict) -> Markup:
-    """For a page: pygal escapes the labels it writes, so the SVG is safe to embed."""
-    return Markup(render(name, data))
+    """For the printed brief: pygal escapes the labels it writes, so the SVG is safe to embed."""
+    return Markup(render(name, data, PAPER))
