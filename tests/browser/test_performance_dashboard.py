@@ -1,6 +1,8 @@
 """The street dashboard as a chief meets it on a tablet and an organizer on a desktop: a month of the street's
 cases, the three rates with their definitions, the charts drawn from the JSON, the heat map layer, rankings, and
 the printable daily brief."""
+import re
+
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
@@ -61,6 +63,6 @@ def test_the_heat_map_layer_and_the_daily_brief(app, browser, live_server, month
     page.emulate_media(media="print")
     page.screenshot(path=str(ARTIFACTS / f"performance-brief-print-{backend_of(app)}.png"), full_page=True)
     pdf = page.pdf(format="A4")
-    assert pdf.startswith(b"%PDF")
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one page
     assert errors == []
     context.close()
