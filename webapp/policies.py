@@ -126,7 +126,8 @@ def can_view_triage(user) -> bool:
 
 
 def can_view_performance(user, street_id: int | None) -> bool:
-    """A street's chiefs and organizers see its performance; only admins see every street at once (None)."""
+    """A street's chiefs and organizers see its performance (and, as the city publishes them, every street's
+    rates in the district's ranking); only admins see every street's cases at once (None)."""
     if street_id is None:
         return is_admin(user)
     return _has(user, (Role.CHIEF, Role.ORGANIZER), street_id) or is_admin(user)

@@ -156,3 +156,25 @@ def test_the_dashboard_page_shows_the_definitions_and_tables_without_javascript(
     assert "Response rate" in page and "Resolution rate" in page and "Satisfaction rate" in page
     assert street["alley"].name in page  # the alleys table, rendered by the server
     assert "/performance/export/alleys.xlsx" in page
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/performance?alley=%C2%B2", 404), ("/api/v1/performance?alley=99999999999999999999999", 404),
+    ("/api/v1/performance?street=99999999999999999999999", 400), ("/api/v1/performance?street=4242", 404),
+    ("/api/v1/performance?from=0001-01-01&to=0001-01-10", 400),
+    ("/api/v1/performance?from=9999-12-01&to=9999-12-31", 400),
+    ("/performance/brief?day=0001-01-05", 400), ("/performance/brief?day=9999-12-31", 400),
+    ("/performance/brief?street=4242", 404)])
+def test_odd_input_is_refused_never_a_500(street, path, status):
+    assert street["client"](Role.ADMIN).get(path).status_code == status
+
+
+def test_names_are_exported_as_text_never_as_formulas(street):
+    street["alley"].name = "=HYPERLINK(\"http://x\")\x07"
+    from webapp.extensions import db
+    db.session.commit()
+    client = street["client"](Role.CHIEF)
+    rows = list(csv.reader(io.StringIO(client.get("/performance/export/alleys.csv").data.decode("utf-8-sig"))))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    sheet = load_workbook(io.BytesIO(client.get("/performance/export/alleys.xlsx").data), read_only=True).active
+    assert list(sheet.iter_rows(values_only=True))[1][0] == "'=HYPERLINK(\"http://x\")"

@@ -4,6 +4,7 @@ import io
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 RATE_COLUMNS = [
     ("cases", _l("Cases")), ("response_due", _l("Response due")), ("response_on_time", _l("Responded in time")),
@@ -25,11 +26,24 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+def _cell(value):
+    """A name is text, never a formula (a name starting with = would run in Excel), and holds no control
+    characters (which xlsx cannot hold)."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _rows(table: str, rows: list[dict]) -> list[list]:
+    return [[_cell(row.get(key)) for key, _label in COLUMNS[table]] for row in rows]
+
+
 def as_csv(table: str, rows: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(label) for _key, label in COLUMNS[table]])
-    writer.writerows([row.get(key) for key, _label in COLUMNS[table]] for row in rows)
+    writer.writerows(_rows(table, rows))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -37,8 +51,8 @@ def as_xlsx(table: str, rows: list[dict], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([str(label) for _key, label in COLUMNS[table]])
-    for row in rows:
-        sheet.append([row.get(key) for key, _label in COLUMNS[table]])
+    for row in _rows(table, rows):
+        sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

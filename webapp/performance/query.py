@@ -1,6 +1,7 @@
 """What a dashboard request asks for (street, period, grouping, filters), parsed and checked against who asks."""
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -12,6 +13,8 @@ from webapp.services.performance import BUCKETS, MAX_DAYS, Period, Scope, names_
 
 DAY_CHOICES = (1, 7, 30, 90)
 DEFAULT_DAYS = 30
+EARLIEST = date(2000, 1, 1)  # no case is older; later than a year ahead is a typo
+ID = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,13 @@ def _street(given: str | None, viewable: list[dict], user) -> tuple[int, ...] | 
         return None
     if not given:
         return (viewable[0]["id"],)
-    try:
-        street_id = int(given)
-    except ValueError:
-        raise BadRequest(_l("Please choose a street from the list."), field="street") from None
+    if not ID.fullmatch(given):
+        raise BadRequest(_l("Please choose a street from the list."), field="street")
+    street_id = int(given)
     if not can_view_performance(user, street_id):
         raise Forbidden()
+    if street_id not in {s["id"] for s in viewable}:
+        raise NotFound(_l("No such street."))
     return (street_id,)
 
 
@@ -81,13 +85,21 @@ def _period(args, today: date) -> Period:
         period = Period.last(min(days, MAX_DAYS + 1), today)
     if period.days > MAX_DAYS:
         raise BadRequest(_l("A period may have at most %(days)d days.", days=MAX_DAYS), field="days")
+    check_day(period.start, today, "from")
+    check_day(period.end, today, "to")
     return period
+
+
+def check_day(day: date, today: date, field: str) -> None:
+    if not EARLIEST <= day <= today + timedelta(days=366):
+        raise BadRequest(_l("Please choose a day between %(first)s and a year from now.",
+                            first=EARLIEST.isoformat()), field=field)
 
 
 def _alley(given: str | None, street_ids) -> int | None:
     if not given:
         return None
-    alley = db.session.get(Alley, int(given)) if given.isdigit() else None
+    alley = db.session.get(Alley, int(given)) if ID.fullmatch(given) else None
     if alley is None or (street_ids is not None and alley.street_id not in street_ids):
         raise NotFound(_l("No such alley in this street."))
     return alley.id

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.errors import BadRequest, NotFound
 from webapp.performance import bp, charts, exports
-from webapp.performance.query import DAY_CHOICES, DashboardQuery
+from webapp.performance.query import DAY_CHOICES, DashboardQuery, check_day
 from webapp.services import performance, places
 from webapp.services.performance import BUCKETS, TABLES, Period
 
@@ -89,6 +89,7 @@ def brief():
         day = date.fromisoformat(request.args["day"]) if request.args.get("day") else clock.today()
     except ValueError:
         raise BadRequest(_("Please give the day as YYYY-MM-DD."), field="day") from None
+    check_day(day, clock.today(), "day")
     now = clock.now()
     day_data = performance.dashboard(query.scope, Period(day, day), "day", now, query.viewable)
     month_data = performance.dashboard(query.scope, Period(day - timedelta(days=29), day), "day", now,

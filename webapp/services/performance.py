@@ -92,7 +92,9 @@ def breakdown(dimension: str, scope: Scope, period: Period, now: datetime) -> li
 def _by_department(scope: Scope, period: Period, now: datetime) -> list[Row]:
     """Each department's cases (those it was whistled to) with their resolution and satisfaction; its response
     is its own whistles'."""
-    pairs = select(Whistle.report_id, Whistle.department_id).distinct().subquery()
+    cases = select(CaseFacts.report_id).where(*_conditions(scope, period))
+    pairs = (select(Whistle.report_id, Whistle.department_id).where(Whistle.report_id.in_(cases))
+             .distinct().subquery())
     cases = db.session.execute(select(pairs.c.department_id.label("key"), *rate_columns(now))
                                .join(pairs, pairs.c.report_id == CaseFacts.report_id)
                                .where(*_conditions(scope, period)).group_by(pairs.c.department_id)).all()
@@ -201,6 +203,12 @@ def overdue_whistles(scope: Scope, now: datetime, limit: int = 50) -> list[dict]
              .order_by(Whistle.due_at).limit(limit))
     if scope.street_ids is not None:
         query = query.where(Report.street_id.in_(scope.street_ids))
+    if scope.alley_id is not None:
+        query = query.where(Report.alley_id == scope.alley_id)
+    if scope.category_id is not None:
+        query = query.where(Report.category_id == scope.category_id)
+    if scope.department_id is not None:
+        query = query.where(Whistle.department_id == scope.department_id)
     locale = str(get_locale() or "zh_Hans")
     return [{"report_id": report.id, "department": department, "category": report.category.name_for(locale),
              "alley": alley, "street": street, "due_at": as_utc(whistle.due_at).isoformat(),

@@ -1,4 +1,5 @@
-"""Case facts: one row per case with what the street rates count (webapp/services/metrics.py).
+"""Case facts: one row per case with what the street rates count (webapp/services/metrics.py); patrols
+indexed by when they ended (coverage).
 
 Cases filed before this revision get their rows from `flask --app wsgi metrics rebuild`.
 
@@ -44,10 +45,14 @@ def upgrade():
         batch_op.create_index('ix_case_facts_alley_day', ['alley_id', 'received_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_facts_received_on'), ['received_on'], unique=False)
         batch_op.create_index('ix_case_facts_street_day', ['street_id', 'received_on'], unique=False)
+    with op.batch_alter_table('patrols', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_patrols_finished_at'), ['finished_at'], unique=False)
 
 
 
 def downgrade():
+    with op.batch_alter_table('patrols', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patrols_finished_at'))
     with op.batch_alter_table('case_facts', schema=None) as batch_op:
         batch_op.drop_index('ix_case_facts_street_day')
         batch_op.drop_index(batch_op.f('ix_case_facts_received_on'))

@@ -383,7 +383,7 @@
         onEachFeature: (feature, layer) => {
           const name = feature.properties && feature.properties.name;
           if (!name) return;
-          layer.bindTooltip(name, { permanent: true, direction: 'center', className: 'alley-label', pane: 'alleys' });
+          layer.bindTooltip(escapeHtml(name), { permanent: true, direction: 'center', className: 'alley-label', pane: 'alleys' });
           labels.push(layer);
         },
       }).addTo(group);
