@@ -1,8 +1,14 @@
 """Server-side charts (pygal SVG) for printing and export: the same data the browser draws from the JSON."""
+import sys
+
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from pygal import HorizontalBar, Line
 from pygal.style import Style
+
+# pygal appends an old-style import hook (find_module only, for its map plugins, which we do not use) to
+# sys.meta_path; importers that call find_spec on every hook (pytest's) then fail. It is taken out again.
+sys.meta_path[:] = [hook for hook in sys.meta_path if type(hook).__name__ != "PluginImportFixer"]
 
 STYLE = Style(background="white", plot_background="white", foreground="#222", foreground_strong="#111",
               foreground_subtle="#666", colors=("#a61b1b", "#1f6f43", "#b26a00", "#2b5797"),
