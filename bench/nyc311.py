@@ -359,7 +359,8 @@ def main():
                 summary = load_nyc311(CSV_PATH, STREET, NOW)
                 period = performance.Period(date.fromisoformat(summary.first_day),
                                             date.fromisoformat(summary.last_day))
-                rates = performance.totals(performance.Scope((summary.street_id,)), period, NOW)
+                rates = performance.totals(performance.Scope((summary.street_id,)), period,
+                                           NOW.astimezone(timezone.utc))  # as the app passes it: UTC
                 print(f"{engine}: Dongcheng imported in {imported:.1f} s; {summary.loaded} of {summary.rows} rows "
                       f"loaded in {summary.seconds:.1f} s ({1000 * summary.seconds / max(summary.loaded, 1):.0f} "
                       f"ms a case, {sum(summary.steps.values()) + summary.loaded} service calls)")

@@ -1,5 +1,5 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import foundation, open311, push_delivery, reports_http, volunteers_http
+from bench import foundation, nyc311, open311, performance, push_delivery, reports_http, volunteers_http
 
 if __name__ == "__main__":
     foundation.main()
@@ -7,3 +7,5 @@ if __name__ == "__main__":
     reports_http.main()
     push_delivery.main([])
     open311.main()
+    nyc311.main()
+    performance.main()
