@@ -79,3 +79,26 @@ def open_page(browser):
     assert errors == []
 
 
+
+
+def sign_in(page, live_server, user) -> None:
+    """Through the sign-in form, as a person does (tests.factories.PASSWORD)."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=login]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{live_server}/**")
+
+
+def signed_in(browser, live_server, user, viewport):
+    """A new browser context signed in as `user`: (context, page, the JavaScript and console errors it meets)."""
+    context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[viewport], has_touch=viewport != "desktop",
+                                  service_workers="block")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(page, live_server, user)
+    return context, page, errors

@@ -4,7 +4,7 @@ resolves with a photo, the reporter is not satisfied, the case reopens, is resol
 The clock is injected and moved, never slept."""
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, VIEWPORTS, backend_of
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, VIEWPORTS, backend_of, sign_in
 from tests.browser.test_report_flow import camera_photo
 from tests.support.clock import Clock
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user
@@ -44,11 +44,7 @@ def tablet(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda err: errors.append(str(err)))
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=login]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("form button[type=submit]").last.click()
-        page.wait_for_url(f"{live_server}/**")
+        sign_in(page, live_server, user)
         return page
 
     yield open_

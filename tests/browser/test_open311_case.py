@@ -2,26 +2,12 @@
 file with the resident to call back and the answers to the category's questions."""
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
-from tests.factories import PASSWORD, demo_street, make_user
+from tests.browser.conftest import ARTIFACTS, backend_of, signed_in
+from tests.factories import demo_street, make_user
 from webapp.models import Role
 from webapp.services.api_keys import create_api_key
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(browser, live_server, user, viewport):
-    context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[viewport], has_touch=True,
-                                  service_workers="block")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{live_server}/**")
-    return context, page, errors
 
 
 def test_a_12345_case_reaches_the_chief_with_whom_to_call_back(app, client, browser, live_server):

@@ -5,26 +5,12 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
-from tests.factories import PASSWORD, alleys_of, demo_street, make_user
+from tests.browser.conftest import ARTIFACTS, backend_of, signed_in
+from tests.factories import alleys_of, demo_street, make_user
 from tests.support.case_history import build_history
 from webapp.models import Role
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(browser, live_server, user, viewport):
-    context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[viewport], service_workers="block")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url(f"{live_server}/**")
-    return context, page, errors
 
 
 @pytest.fixture

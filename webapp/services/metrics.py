@@ -176,6 +176,14 @@ class Rates:
 
 
 RATE_NAMES = ("response_rate", "resolution_rate", "satisfaction_rate")
+LEVELS = ((0.9, "good"), (0.75, "fair"))  # how a rate reads on the page; below the last: "low"
+
+
+def rate_level(rate: float | None) -> str:
+    """"good", "fair" or "low" for a rate (0..1); "none" when nothing was due."""
+    if rate is None:
+        return "none"
+    return next((name for floor, name in LEVELS if rate >= floor), "low")
 
 
 def _rounded(rate: float | None) -> float | None:
