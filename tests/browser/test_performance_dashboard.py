@@ -20,8 +20,9 @@ def month(app):
     return street
 
 
-def test_the_dashboard_at_tablet_and_desktop(app, browser, live_server, month):
-    people = {"tablet": make_user(Role.CHIEF, name="街巷长孙"), "desktop": make_user(Role.ORGANIZER, name="组织者周")}
+def test_the_dashboard_at_tablet_desktop_and_phone(app, browser, live_server, month):
+    people = {"tablet": make_user(Role.CHIEF, name="街巷长孙"), "desktop": make_user(Role.ORGANIZER, name="组织者周"),
+              "phone": make_user(Role.CHIEF, name="街巷长吴")}
     for viewport, user in people.items():
         context, page, errors = signed_in(browser, live_server, user, viewport)
         page.goto(f"{live_server}/performance?days=30")
