@@ -200,7 +200,7 @@ def overdue_whistles(scope: Scope, now: datetime, limit: int = 50) -> list[dict]
              .join(Report, Report.id == Whistle.report_id).join(Department, Department.id == Whistle.department_id)
              .join(Street, Street.id == Report.street_id).outerjoin(Alley, Alley.id == Report.alley_id)
              .where(Whistle.closed_at.is_(None), Whistle.status == WhistleStatus.WHISTLED, Whistle.due_at < now)
-             .order_by(Whistle.due_at).limit(limit))
+             .order_by(Whistle.due_at, Whistle.id).limit(limit))
     if scope.street_ids is not None:
         query = query.where(Report.street_id.in_(scope.street_ids))
     if scope.alley_id is not None:
