@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from sqlalchemy.orm import joinedload
 
 from webapp import config as settings
-from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
 from webapp.spatialite import attach_spatialite
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.json.ensure_ascii = False  # Chinese names as text: smaller and readable
     compress.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
 
     from webapp import models  # noqa: F401  (registers the models with SQLAlchemy)

@@ -59,6 +59,9 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "RESOLUTION_DAYS": float(env("RESOLUTION_DAYS", "7")),
         "BASICALLY_SATISFIED_WEIGHT": float(env("BASICALLY_SATISFIED_WEIGHT", "0.8")),
         "PATROL_GAP_DAYS": int(env("PATROL_GAP_DAYS", "7")),
+        # The district's ranking of streets is the same for every viewer: counted at most once this often.
+        "RANKING_CACHE_SECONDS": int(env("RANKING_CACHE_SECONDS", "60")),
+        "CACHE_TYPE": env("CACHE_TYPE", "SimpleCache"),  # Flask-Caching; e.g. RedisCache for several servers
         # Notifications. The chief is warned this many minutes before a silent whistle's deadline.
         "WHISTLE_WARN_MINUTES": int(env("WHISTLE_WARN_MINUTES", "5")),
         # VAPID: the key in the environment (PEM or base64url), else instance/vapid_private.pem made by

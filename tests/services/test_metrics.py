@@ -230,6 +230,26 @@ def test_a_case_is_late_once_any_of_its_deadlines_is_missed(world):
     expect(rows["公安"], cases=1, response_due=1, response_on_time=0, response_rate=0.0)
 
 
+def test_a_department_whistled_twice_to_one_case_counts_it_once_among_its_cases(world):
+    """Reopened by 不满意 and whistled again: 城管执法 has one case and two whistles (the first on time, the
+    second late), so its cases count 1 and its response 1 / 2."""
+    piled = world.accepted()
+    world.whistle(piled, "urban_management")  # due 0:30
+    world.at(minutes=10)
+    world.take("urban", Step.REPORT_ON_SITE, piled)
+    world.take("urban", Step.FINISH_PART, piled, note="已清理")
+    world.resolve(piled)
+    world.verdict(piled, "unsatisfied")  # reopened
+    world.at(minutes=20)
+    world.whistle(piled, "urban_management")  # due 0:50; on site at 1:00
+    world.at(hours=1)
+    world.take("urban", Step.REPORT_ON_SITE, piled)
+
+    rows = {row.label: row.rates for row in breakdown("department", Scope(), NOVEMBER, world.clock())}
+    assert list(rows) == ["城管执法"]
+    expect(rows["城管执法"], cases=1, response_due=2, response_on_time=1, response_rate=0.5)
+
+
 def test_a_case_handled_on_the_spot_is_resolved_and_never_in_the_response_count(world):
     """劝导 on the spot: the case never reached the chief (no deadline to meet) and its resolution stands."""
     spot = world.file()

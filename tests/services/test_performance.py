@@ -20,8 +20,8 @@ from webapp.models import Alley, CaseFacts, Role
 from webapp.models.reports import as_utc
 from webapp.services.claims import claim_alley, leave_alley
 from webapp.services.patrols import record_patrol
-from webapp.services.performance import (Period, Scope, breakdown, coverage, dashboard, heat, hotspots,
-                                         overdue_whistles, series, totals)
+from webapp.services.performance import (Period, Scope, breakdown, coverage, dashboard, district_ranking, heat,
+                                         hotspots, overdue_whistles, series, totals)
 from webapp.services.transitions import Step, close_unrated_cases
 
 RATES = {"cases", "response_due", "response_on_time", "response_rate", "resolution_due", "resolved",
@@ -92,6 +92,30 @@ def test_the_street_ranking_lists_quiet_streets_too(world):
 
     only_quiet = breakdown("street", Scope(street_ids=(world.elsewhere.id,)), NOVEMBER, world.clock())
     assert [(row.key, row.label, row.rates.cases) for row in only_quiet] == [(world.elsewhere.id, "别的街道", 0)]
+
+
+def test_the_district_ranking_is_counted_once_a_minute_and_shared(world, app):
+    """district_ranking(): the same for every viewer, so counted at most once per RANKING_CACHE_SECONDS and
+    kept with the time it was counted; a later clock counts it again; 0 counts it every time."""
+    world.file()
+    now = world.at(hours=1)
+    first = district_ranking(NOVEMBER, now)
+    assert first["as_of"] == now.isoformat() and first["rows"][0]["cases"] == 1
+
+    world.file()  # a second case, within the minute: the ranking shown is the one counted at `now`
+    assert district_ranking(NOVEMBER, now + timedelta(seconds=59)) == first
+    later = now + timedelta(seconds=60)
+    assert district_ranking(NOVEMBER, later) == {"rows": breakdown_json(world, later), "as_of": later.isoformat()}
+    assert district_ranking(NOVEMBER, later)["rows"][0]["cases"] == 2
+    assert district_ranking(Period(date(2026, 11, 2), date(2026, 11, 30)), later)["as_of"] == later.isoformat()
+
+    app.config["RANKING_CACHE_SECONDS"] = 0
+    world.file()
+    assert district_ranking(NOVEMBER, later)["rows"][0]["cases"] == 3
+
+
+def breakdown_json(world: World, now: datetime) -> list[dict]:
+    return [{"id": row.key, "name": row.label, **row.rates.as_dict()} for row in breakdown("street", Scope(), NOVEMBER, now)]
 
 
 # --- hotspots and the heat map ---------------------------------------------------------------------------------
@@ -223,7 +247,7 @@ def test_the_dashboard_holds_every_key_of_the_contract(world):
     data = json.loads(json.dumps(dashboard(Scope(street_ids=(world.street.id,)), period, "week", now, viewable)))
     assert set(data) == {"scope", "period", "settings", "definitions", "totals", "previous_totals", "series",
                          "categories", "departments", "alleys", "streets", "hotspots", "overdue", "coverage",
-                         "generated_at"}
+                         "streets_as_of", "generated_at"}
     assert data["scope"] == {"street": viewable[0], "streets": viewable}
     assert data["period"] == {"from": "2026-10-06", "to": "2026-11-04", "days": 30, "bucket": "week",
                               "previous": {"from": "2026-09-06", "to": "2026-10-05"}}
@@ -239,6 +263,7 @@ def test_the_dashboard_holds_every_key_of_the_contract(world):
                        ("alleys", {"id", "name"}), ("streets", {"id", "name"})):
         assert data[key] and all(set(item) == RATES | extra for item in data[key]), key
     assert [s["id"] for s in data["streets"]] == [world.street.id, world.elsewhere.id]
+    assert data["streets_as_of"] == data["generated_at"] == now.isoformat()
     assert all(set(spot) == {"alley_id", "name", "street", "cases", "previous", "change"} for spot in data["hotspots"])
     assert data["hotspots"] and data["overdue"] and data["coverage"]
     assert all(set(item) == {"report_id", "department", "category", "alley", "street", "due_at", "minutes_overdue"}

@@ -178,3 +178,15 @@ def test_names_are_exported_as_text_never_as_formulas(street):
     assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
     sheet = load_workbook(io.BytesIO(client.get("/performance/export/alleys.xlsx").data), read_only=True).active
     assert list(sheet.iter_rows(values_only=True))[1][0] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_the_page_says_when_the_shared_district_ranking_was_counted(street):
+    """The first view of a period counts the district ranking; a view within RANKING_CACHE_SECONDS shows the
+    same ranking and says when it was counted."""
+    client = street["client"](Role.CHIEF)
+    first = client.get("/performance?days=7", headers=EN).get_data(as_text=True)
+    assert "The district ranking is shared by all viewers" not in first
+    again = client.get("/performance?days=7", headers=EN).get_data(as_text=True)
+    assert "The district ranking is shared by all viewers; counted at" in again
+    data = client.get("/api/v1/performance?days=7").get_json()
+    assert data["streets_as_of"] <= data["generated_at"]

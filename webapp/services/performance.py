@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import func, select
 
-from webapp.extensions import db
+from webapp.extensions import cache, db
 from webapp.models import (Alley, CaseFacts, Category, Department, Patrol, Report, Street, Whistle,
                            WhistleStatus)
 from webapp.models.reports import as_utc
@@ -91,25 +91,22 @@ def breakdown(dimension: str, scope: Scope, period: Period, now: datetime) -> li
 
 def _by_department(scope: Scope, period: Period, now: datetime) -> list[Row]:
     """Each department's cases (those it was whistled to) with their resolution and satisfaction; its response
-    is its own whistles'."""
-    cases = select(CaseFacts.report_id).where(*_conditions(scope, period))
-    pairs = (select(Whistle.report_id, Whistle.department_id).where(Whistle.report_id.in_(cases))
-             .distinct().subquery())
-    cases = db.session.execute(select(pairs.c.department_id.label("key"), *rate_columns(now))
-                               .join(pairs, pairs.c.report_id == CaseFacts.report_id)
-                               .where(*_conditions(scope, period)).group_by(pairs.c.department_id)).all()
-    whistles = {r.key: r for r in db.session.execute(
-        select(Whistle.department_id.label("key"), *whistle_response_columns(now))
-        .join(CaseFacts, CaseFacts.report_id == Whistle.report_id)
-        .where(*_conditions(scope, period)).group_by(Whistle.department_id))}
-    names = _names("department", [r.key for r in cases])
-    rows = []
-    for r in cases:
-        own = whistles.get(r.key)
-        rates = replace(Rates.from_row(r), response_due=int(own.response_due) if own else 0,
-                        response_on_time=int(own.response_on_time) if own else 0)
-        rows.append(Row(r.key, names.get(r.key, f"#{r.key}"), rates))
-    return sorted(rows, key=lambda row: (-row.rates.cases, row.label))
+    is its own whistles'. One row per (case, department) first, so a case whistled twice to a department
+    counts once among its cases and twice among its whistles."""
+    pairs = (select(Whistle.report_id, Whistle.department_id, *whistle_response_columns(now))
+             .join(CaseFacts, CaseFacts.report_id == Whistle.report_id).where(*_conditions(scope, period))
+             .group_by(Whistle.report_id, Whistle.department_id).subquery())
+    rows = db.session.execute(
+        select(pairs.c.department_id.label("key"), *rate_columns(now),
+               func.sum(pairs.c.response_due).label("whistles_due"),
+               func.sum(pairs.c.response_on_time).label("whistles_on_time"))
+        .join(pairs, pairs.c.report_id == CaseFacts.report_id).where(*_conditions(scope, period))
+        .group_by(pairs.c.department_id)).all()
+    names = _names("department", [r.key for r in rows])
+    return sorted((Row(r.key, names.get(r.key, f"#{r.key}"),
+                       replace(Rates.from_row(r), response_due=int(r.whistles_due or 0),
+                               response_on_time=int(r.whistles_on_time or 0))) for r in rows),
+                  key=lambda row: (-row.rates.cases, row.label))
 
 
 def _names(dimension: str, keys: list[int]) -> dict[int, str]:
@@ -196,11 +193,12 @@ def heat(scope: Scope, period: Period) -> dict:
 
 def overdue_whistles(scope: Scope, now: datetime, limit: int = 50) -> list[dict]:
     """Whistles not reported on site past their deadline, now (whatever the period): the longest overdue first."""
-    query = (select(Whistle, Report, Department.name, Street.name, Alley.name)
+    query = (select(Whistle.report_id, Whistle.due_at, Report.category_id, Department.name.label("department"),
+                    Street.name.label("street"), Alley.name.label("alley"))
              .join(Report, Report.id == Whistle.report_id).join(Department, Department.id == Whistle.department_id)
              .join(Street, Street.id == Report.street_id).outerjoin(Alley, Alley.id == Report.alley_id)
-             .where(Whistle.closed_at.is_(None), Whistle.status == WhistleStatus.WHISTLED, Whistle.due_at < now)
-             .order_by(Whistle.due_at, Whistle.id).limit(limit))
+             .where(Whistle.status == WhistleStatus.WHISTLED, Whistle.closed_at.is_(None), Whistle.due_at < now)
+             .order_by(Whistle.due_at, Whistle.id).limit(limit))  # ix_whistles_waiting_due
     if scope.street_ids is not None:
         query = query.where(Report.street_id.in_(scope.street_ids))
     if scope.alley_id is not None:
@@ -209,11 +207,11 @@ def overdue_whistles(scope: Scope, now: datetime, limit: int = 50) -> list[dict]
         query = query.where(Report.category_id == scope.category_id)
     if scope.department_id is not None:
         query = query.where(Whistle.department_id == scope.department_id)
-    locale = str(get_locale() or "zh_Hans")
-    return [{"report_id": report.id, "department": department, "category": report.category.name_for(locale),
-             "alley": alley, "street": street, "due_at": as_utc(whistle.due_at).isoformat(),
-             "minutes_overdue": int((now - as_utc(whistle.due_at)).total_seconds() // 60)}
-            for whistle, report, department, street, alley in db.session.execute(query)]
+    rows = db.session.execute(query).all()
+    categories = _names("category", list({r.category_id for r in rows}))
+    return [{"report_id": r.report_id, "department": r.department, "category": categories[r.category_id],
+             "alley": r.alley, "street": r.street, "due_at": as_utc(r.due_at).isoformat(),
+             "minutes_overdue": int((now - as_utc(r.due_at)).total_seconds() // 60)} for r in rows]
 
 
 def coverage(street_ids: tuple[int, ...] | None, now: datetime) -> list[dict]:
@@ -244,7 +242,7 @@ def table(name: str, scope: Scope, period: Period, bucket: str, now: datetime) -
     if name == "hotspots":
         return hotspots(scope, period)
     if name == "streets":  # the district's ranking: every street, whatever street is in view
-        return _rows_json(breakdown("street", replace(scope, street_ids=None), period, now))
+        return district_ranking(period, now)["rows"]
     if name == "categories":
         return _rows_json(breakdown("category", scope, period, now),
                           dict(db.session.execute(select(Category.id, Category.code)).all()))
@@ -254,12 +252,27 @@ def table(name: str, scope: Scope, period: Period, bucket: str, now: datetime) -
     return _rows_json(breakdown("alley", scope, period, now))
 
 
+def district_ranking(period: Period, now: datetime) -> dict:
+    """Every street's rates in the period, with the time they were counted. The same for every viewer, so it is
+    counted at most once per RANKING_CACHE_SECONDS (and per server process with the default SimpleCache), then
+    shared: {"rows": [...], "as_of": iso time}."""
+    key = f"performance:district:{period.start}:{period.end}"
+    seconds = current_app.config["RANKING_CACHE_SECONDS"]
+    kept = cache.get(key) if seconds > 0 else None
+    if kept is not None and timedelta(0) <= now - datetime.fromisoformat(kept["as_of"]) < timedelta(seconds=seconds):
+        return kept
+    ranking = {"rows": _rows_json(breakdown("street", Scope(), period, now)), "as_of": now.isoformat()}
+    if seconds > 0:
+        cache.set(key, ranking, timeout=seconds)
+    return ranking
+
+
 TABLES = ("streets", "alleys", "departments", "categories", "series", "hotspots")
 
 
 def dashboard(scope: Scope, period: Period, bucket: str, now: datetime, viewable: list[dict]) -> dict:
     """Everything the street dashboard shows, as JSON-ready data. `viewable`: the streets this user may choose."""
-    previous = period.previous()
+    previous, ranking = period.previous(), district_ranking(period, now)
     street = None
     if scope.street_ids is not None and len(scope.street_ids) == 1:
         street = next(({"id": s["id"], "name": s["name"]} for s in viewable if s["id"] == scope.street_ids[0]), None)
@@ -271,7 +284,9 @@ def dashboard(scope: Scope, period: Period, bucket: str, now: datetime, viewable
         "definitions": [{k: str(v) for k, v in d.items()} for d in definitions()],
         "totals": totals(scope, period, now).as_dict(),
         "previous_totals": totals(scope, previous, now).as_dict(),
-        **{name: table(name, scope, period, bucket, now) for name in TABLES},
+        **{name: table(name, scope, period, bucket, now) for name in TABLES if name != "streets"},
+        "streets": ranking["rows"],
+        "streets_as_of": ranking["as_of"],
         "overdue": overdue_whistles(scope, now),
         "coverage": coverage(scope.street_ids, now),
         "generated_at": now.isoformat(),
