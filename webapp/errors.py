@@ -129,3 +129,23 @@ class AlreadyClaimed(Conflict):
 class IdempotencyConflict(Conflict):
     code = "idempotency_conflict"
     message = _l("This request was already sent with different content.")
+
+
+class LimitReached(Conflict):
+    """A volunteer already holds as many teams or posts as the settings allow."""
+    code = "limit_reached"
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+    message = _l("This volunteer is already in it.")
+
+
+class ActivityFull(Conflict):
+    code = "activity_full"
+    message = _l("This activity is full.")
+
+
+class CheckInRefused(Conflict):
+    """Check-in outside its window, with a wrong code, or too far from the place."""
+    code = "check_in_refused"

@@ -161,3 +161,18 @@ def _is_assigned_officer(user, report) -> bool:
     """Officers of a department whistled to the case (now or before) see it in full."""
     mine = officer_department_ids(user, report.street_id)
     return bool(mine) and any(w.department_id in mine for w in report.whistles)
+
+
+def is_volunteer_of(user, street_id: int) -> bool:
+    """A steward or Old Neighbour of the street (whoever is asking)."""
+    return any(user.has_role(role, street_id) for role in VOLUNTEER)
+
+
+def can_manage_roster(user, street_id: int) -> bool:
+    """Organizers run their own street's teams, posts, activities and volunteers; admins every street's."""
+    return _has(user, (Role.ORGANIZER,), street_id) or is_admin(user)
+
+
+def can_attend_activity(user, activity, team_member: bool) -> bool:
+    """The street's volunteers sign up for its open activities; a team's activity is for its members."""
+    return _signed_in(user) and _has(user, VOLUNTEER, activity.street_id) and (activity.team_id is None or team_member)

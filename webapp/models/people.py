@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Open claims, kept by conditional updates so the limit holds under concurrent requests.
     open_claims: Mapped[int] = mapped_column(default=0, server_default="0")
+    open_teams: Mapped[int] = mapped_column(default=0, server_default="0")  # the same, for team memberships
+    open_posts: Mapped[int] = mapped_column(default=0, server_default="0")  # and service posts held
     # Part of the session id: a new one on a password change signs out every other phone.
     login_token: Mapped[str] = mapped_column(db.String(32), default=lambda: secrets.token_hex(16))
     is_demo: Mapped[bool] = mapped_column(default=False)
