@@ -62,13 +62,12 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         # Rosters (webapp/services/rosters.py, activities.py, volunteer_hours.py): an Old Neighbour takes 1 to
         # POSTS_PER_VOLUNTEER posts, joins 1 to TEAMS_PER_VOLUNTEER teams and attends ACTIVITIES_PER_YEAR
         # activities a year. Check-in opens CHECK_IN_OPENS_MINUTES before the start and closes at the end; by
-        # position, within CHECK_IN_RADIUS_M of the place. A volunteer is inactive after INACTIVE_DAYS.
+        # position, within CHECK_IN_RADIUS_M of the place.
         "POSTS_PER_VOLUNTEER": int(env("POSTS_PER_VOLUNTEER", "2")),
         "TEAMS_PER_VOLUNTEER": int(env("TEAMS_PER_VOLUNTEER", "2")),
         "ACTIVITIES_PER_YEAR": int(env("ACTIVITIES_PER_YEAR", "4")),
         "CHECK_IN_OPENS_MINUTES": int(env("CHECK_IN_OPENS_MINUTES", "30")),
         "CHECK_IN_RADIUS_M": float(env("CHECK_IN_RADIUS_M", "100")),
-        "INACTIVE_DAYS": int(env("INACTIVE_DAYS", "30")),
         # The district's ranking of streets is the same for every viewer: counted at most once this often.
         "RANKING_CACHE_SECONDS": int(env("RANKING_CACHE_SECONDS", "60")),
         "CACHE_TYPE": env("CACHE_TYPE", "SimpleCache"),  # Flask-Caching; e.g. RedisCache for several servers

@@ -1,10 +1,7 @@
 """The dashboard's tables as CSV (UTF-8 with a BOM, so Excel reads the Chinese) and xlsx (openpyxl)."""
-import csv
-import io
-
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from webapp.spreadsheets import csv_bytes, xlsx_bytes
 
 RATE_COLUMNS = [
     ("cases", _l("Cases")), ("response_due", _l("Response due")), ("response_on_time", _l("Responded in time")),
@@ -26,33 +23,17 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _cell(value):
-    """A name is text, never a formula (a name starting with = would run in Excel), and holds no control
-    characters (which xlsx cannot hold)."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _rows(table: str, rows: list[dict]) -> list[list]:
-    return [[_cell(row.get(key)) for key, _label in COLUMNS[table]] for row in rows]
+    return [[row.get(key) for key, _label in COLUMNS[table]] for row in rows]
+
+
+def _headers(table: str) -> list[str]:
+    return [str(label) for _key, label in COLUMNS[table]]
 
 
 def as_csv(table: str, rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(label) for _key, label in COLUMNS[table]])
-    writer.writerows(_rows(table, rows))
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(_headers(table), _rows(table, rows))
 
 
 def as_xlsx(table: str, rows: list[dict], title: str) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append([str(label) for _key, label in COLUMNS[table]])
-    for row in _rows(table, rows):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(_headers(table), _rows(table, rows), title)

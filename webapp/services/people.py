@@ -21,10 +21,17 @@ def normalise_phone(phone: str) -> str:
     return digits
 
 
-def create_user(*, display_name: str, password: str, username: str | None = None, phone: str | None = None,
-                role: Role = Role.RESIDENT, street_name: str | None = None,
-                department_name: str | None = None, is_demo: bool = False) -> User:
-    """A new user with one role grant, checked and committed together."""
+def create_user(**fields) -> User:
+    """A new user with one role grant, checked and committed together (fields: those of new_user)."""
+    user = new_user(**fields)
+    db.session.commit()
+    return user
+
+
+def new_user(*, display_name: str, password: str, username: str | None = None, phone: str | None = None,
+             role: Role = Role.RESIDENT, street_name: str | None = None,
+             department_name: str | None = None, is_demo: bool = False) -> User:
+    """A new user with one role grant, checked and added to the session (the caller commits)."""
     if not (username or phone):
         raise BadRequest(_l("A username or a mobile number is needed."))
     if username and not USERNAME.match(username):
@@ -54,5 +61,5 @@ def create_user(*, display_name: str, password: str, username: str | None = None
     user.set_password(password)
     user.grants.append(RoleGrant(role=role, street=street, department=department))
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user

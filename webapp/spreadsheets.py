@@ -1,0 +1,34 @@
+"""Tables as files people open in Excel: CSV (UTF-8 with a BOM, so Excel reads the Chinese) and xlsx."""
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+
+def safe_cell(value):
+    """Text stays text, never a formula (a name starting with = would run in Excel), and holds no control
+    characters (which xlsx cannot hold)."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(headers: list[str], rows: list[list], title: str) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
