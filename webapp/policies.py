@@ -164,8 +164,8 @@ def _is_assigned_officer(user, report) -> bool:
 
 
 def is_volunteer_of(user, street_id: int) -> bool:
-    """A steward or Old Neighbour of the street (whoever is asking)."""
-    return any(user.has_role(role, street_id) for role in VOLUNTEER)
+    """A steward or Old Neighbour of the street."""
+    return _has(user, VOLUNTEER, street_id)
 
 
 def can_manage_roster(user, street_id: int) -> bool:
@@ -175,4 +175,4 @@ def can_manage_roster(user, street_id: int) -> bool:
 
 def can_attend_activity(user, activity, team_member: bool) -> bool:
     """The street's volunteers sign up for its open activities; a team's activity is for its members."""
-    return _signed_in(user) and _has(user, VOLUNTEER, activity.street_id) and (activity.team_id is None or team_member)
+    return is_volunteer_of(user, activity.street_id) and (activity.team_id is None or team_member)

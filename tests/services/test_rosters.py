@@ -194,6 +194,8 @@ def test_no_shows_and_the_organizers_credit(street):
     clock.advance(hours=2)
     assert act.state(act.attendance_of(meeting.id, stayed_home.id), clock()) == act.NO_SHOW
     credited = act.credit_hours(street["organizer"], meeting.id, came.id, 1.5)  # forgot to check in: the organizer's word
+    walk_in = act.credit_hours(street["organizer"], meeting.id, street["volunteers"][2].id, 1.0)  # never signed up
+    assert walk_in.check_in_method == "organizer" and db.session.get(type(meeting), meeting.id).signed_up == 3
     assert (credited.hours, credited.check_in_method, act.state(credited, clock())) == (1.5, "organizer", act.ATTENDED)
     with pytest.raises(BadRequest):
         act.credit_hours(street["organizer"], meeting.id, came.id, 25)

@@ -175,12 +175,16 @@ def credit_hours(organizer: User, activity_id: int, user_id: int, hours: float) 
     if not 0 <= hours <= MAX_CREDIT_HOURS:
         raise BadRequest(_l("Hours must be between 0 and %(n)s.", n=MAX_CREDIT_HOURS))
     attendance = attendance_of(activity.id, user_id)
+    takes_place = attendance is None or attendance.cancelled_at is not None
     if attendance is None:
         volunteer = db.session.get(User, user_id)
         if volunteer is None:
             raise NotFound(_l("No such volunteer."))
         attendance = Attendance(activity_id=activity.id, user_id=volunteer.id, signed_up_at=clock.now())
         db.session.add(attendance)
+    if takes_place:  # the organizer's word counts a place, whatever the capacity
+        db.session.execute(update(Activity).where(Activity.id == activity.id)
+                           .values(signed_up=Activity.signed_up + 1))
     attendance.cancelled_at = None
     if attendance.checked_in_at is None:
         attendance.checked_in_at, attendance.check_in_method = clock.now(), "organizer"

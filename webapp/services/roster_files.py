@@ -68,7 +68,9 @@ def check_roster_csv(street_id: int, data: bytes) -> list[RowCheck]:
     posts = {p.name: p for p in db.session.scalars(select(ServicePost).where(ServicePost.street_id == street_id))}
     settings = current_app.config
     rows, seen = [], {}
-    for line, values in enumerate(reader, start=2):
+    lines = list(enumerate(reader, start=2))
+    registered = _registered_phones([values[columns["phone"]] for _, values in lines if columns["phone"] < len(values)])
+    for line, values in lines:
         if not any(v.strip() for v in values):
             continue
         if len(rows) == MAX_ROWS:
@@ -96,11 +98,22 @@ def check_roster_csv(street_id: int, data: bytes) -> list[RowCheck]:
             row.errors.append(str(_l("At most %(n)s posts.", n=settings["POSTS_PER_VOLUNTEER"])))
         if row.phone in seen:
             row.errors.append(str(_l("The same mobile number as line %(line)s.", line=seen[row.phone])))
-        elif row.phone and db.session.scalar(select(User.id).where(User.phone == row.phone)):
+        elif row.phone in registered:
             row.errors.append(str(_l("That mobile number is already registered.")))
         seen.setdefault(row.phone, line)
         rows.append(row)
     return rows
+
+
+def _registered_phones(cells: list[str]) -> set[str]:
+    """Which of the file's mobile numbers already have an account (one query for the whole file)."""
+    phones = set()
+    for cell in cells:
+        try:
+            phones.add(normalise_phone(cell))
+        except DomainError:
+            pass
+    return set(db.session.scalars(select(User.phone).where(User.phone.in_(phones)))) if phones else set()
 
 
 def _named(text: str, known: dict, errors: list[str], unknown) -> list:
