@@ -1,6 +1,6 @@
 """Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`,
 `cases close-unrated`,
-`notify worker`, `notify vapid-keys`, `open311 keys create|list|revoke`."""
+`notify worker`, `notify vapid-keys`, `roster remind`, `open311 keys create|list|revoke`."""
 import sys
 from pathlib import Path
 
@@ -154,8 +154,9 @@ notify_cli = click.Group("notify", help="Notifications: the delivery worker and 
 @click.option("--once", is_flag=True, help="Deliver what is waiting, then stop.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds to wait when nothing is waiting.")
 def notify_worker_command(once, interval):
-    """Deliver notifications (Web Push, SMS) and warn of silent whistles. Run one or more beside the web app;
-    on PostGIS several share the work. Stops cleanly on SIGTERM or Ctrl-C."""
+    """Deliver notifications (Web Push, SMS), warn of silent whistles and write the reminders due (every few
+    minutes). Run one or more beside the web app; on PostGIS several share the work. Stops cleanly on SIGTERM
+    or Ctrl-C."""
     import signal
     import threading
 
@@ -185,6 +186,24 @@ def vapid_keys_command():
         path = webpush.generate_key(current_app.instance_path)
         click.echo(f"VAPID private key: {path}")
     click.echo(f"Public key (applicationServerKey): {webpush.public_key()}")
+
+
+roster_cli = click.Group("roster", help="Volunteer rosters: reminders.")
+
+
+@roster_cli.command("remind")
+@click.option("--any-hour", is_flag=True, help="Send even outside REMINDER_FROM_HOUR..REMINDER_UNTIL_HOUR.")
+def remind_command(any_hour):
+    """Write the reminders due now (activity tomorrow, alley not patrolled for PATROL_GAP_DAYS), each once; the
+    notification worker delivers them. The worker does this by itself every few minutes: this is for cron."""
+    from webapp import clock
+    from webapp.services.reminders import send_reminders, within_hours
+
+    now = clock.now()
+    if not (any_hour or within_hours(now)):
+        click.echo("outside the reminder hours (Beijing time): nothing sent; --any-hour sends anyway")
+        return
+    click.echo(f"{send_reminders(now, any_hour=any_hour)} reminder(s) written")
 
 
 open311_cli = click.Group("open311", help="The Open311 GeoReport v2 interface for partner systems.")
@@ -245,6 +264,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(metrics_cli)
     app.cli.add_command(open311_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(roster_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(geo_cli)
     app.cli.add_command(users_cli)

@@ -59,6 +59,12 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "RESOLUTION_DAYS": float(env("RESOLUTION_DAYS", "7")),
         "BASICALLY_SATISFIED_WEIGHT": float(env("BASICALLY_SATISFIED_WEIGHT", "0.8")),
         "PATROL_GAP_DAYS": int(env("PATROL_GAP_DAYS", "7")),
+        # Coverage gaps (webapp/services/coverage.py): a volunteer with no patrol, activity check-in or report in
+        # this many days is listed as inactive for the organizer to call. Reminders (webapp/services/reminders.py)
+        # are pushed only between these Beijing hours (from, until), never at night.
+        "INACTIVE_DAYS": int(env("INACTIVE_DAYS", "30")),
+        "REMINDER_FROM_HOUR": int(env("REMINDER_FROM_HOUR", "8")),
+        "REMINDER_UNTIL_HOUR": int(env("REMINDER_UNTIL_HOUR", "21")),
         # Rosters (webapp/services/rosters.py, activities.py, volunteer_hours.py): an Old Neighbour takes 1 to
         # POSTS_PER_VOLUNTEER posts, joins 1 to TEAMS_PER_VOLUNTEER teams and attends ACTIVITIES_PER_YEAR
         # activities a year. Check-in opens CHECK_IN_OPENS_MINUTES before the start and closes at the end; by

@@ -1,11 +1,8 @@
 """Claim rules: N alleys per volunteer, M stewards per alley, held under concurrency; history kept."""
-import threading
-
 import pytest
 
-from tests.conftest import config_for
 from tests.factories import alleys_of, demo_street, make_user, other_street
-from webapp import create_app
+from tests.support.race import race
 from webapp.errors import AlleyFull, AlreadyClaimed, ClaimLimitReached, Forbidden, NotFound
 from webapp.extensions import db
 from webapp.models import Alley, Claim, Role, User
@@ -82,32 +79,10 @@ def test_leaving_frees_the_place_and_keeps_the_history(app):
 
 
 def race_claims(database_url, attempts, settings=None) -> list[str]:
-    """Each (user id, alley id) claims on its own connection, all released together by a barrier;
-    returns "won" or the error code of each attempt."""
-    db.session.remove()
-    barrier = threading.Barrier(len(attempts))
-    outcomes = []
-
-    def attempt(user_id, alley_id):
-        racer_app = create_app(config_for(database_url) | (settings or {}))
-        with racer_app.app_context():
-            user = db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                claim_alley(user, alley_id)
-                outcomes.append("won")
-            except (AlleyFull, ClaimLimitReached) as err:
-                outcomes.append(err.code)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=attempt, args=pair) for pair in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return sorted(outcomes)
+    """Each (user id, alley id) claims on its own connection, all released together; "won" or the error code."""
+    def claim(user_id, alley_id):
+        return lambda: claim_alley(db.session.get(User, user_id), alley_id)
+    return race(database_url, [claim(*pair) for pair in attempts], settings)
 
 
 def test_two_volunteers_racing_for_the_last_place_give_one_winner(app, database_url):

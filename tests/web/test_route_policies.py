@@ -1,14 +1,18 @@
 """Every route, walked with every role (and signed out): each answers as its policy says, never 500."""
 import uuid
+from datetime import timedelta
 
 import pytest
 from flask_login import FlaskLoginClient
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import Alley, Role, User
 from webapp.services.accounts import create_invitation
 from webapp.services.demo import load_demo
 from webapp.services.reports import ReportInput
+from webapp.services.activities import schedule_activity
+from webapp.services.rosters import create_post, create_team
 from tests.factories import file_report
 from tests.services.test_reports import jpeg, on_alley
 
@@ -28,7 +32,7 @@ def only(allowed: set, status_allowed: int, status_other: int = 403):
 
 
 # (endpoint, method) -> (request builder, expected status per role). A new route must be added here.
-def routes(alley_id, code, street_id, report_id, lon, lat):
+def routes(alley_id, code, street_id, report_id, lon, lat, roster):
     patrol = {"client_id": str(uuid.uuid4()), "alley_id": alley_id, "started_at": "2026-01-01T08:00:00+00:00",
               "finished_at": "2026-01-01T08:10:00+00:00",
               "fixes": [{"lon": 116.371, "lat": 39.9432, "t": 1767254400000},
@@ -123,6 +127,66 @@ def routes(alley_id, code, street_id, report_id, lon, lat):
         ("open311.post_update", "POST"): (("/open311/v2/servicerequestupdates.xml", {"data": {}}),
                                           {who: 403 for who in WHO}),
         ("open311.list_updates", "GET"): (("/open311/v2/servicerequestupdates.json",), {who: 403 for who in WHO}),
+        **roster_routes(street_id, **roster),
+    }
+
+
+def roster_routes(street_id, team, post, activity, check_in_code, steward, resident):
+    """The organizer's pages (their street's only; the statuses for other streets are in
+    tests/web/test_roster_pages.py and test_organize_pages.py) and the volunteers' activities."""
+    page = {**only({"organizer", "admin"}, 200), ANON: 302}
+    acted = {**only({"organizer", "admin"}, 302), ANON: 302}  # done or refused: back to the page with a message
+    q = f"?street={street_id}"
+    volunteer_page = {**only(VOLUNTEERS, 200), ANON: 302}
+    return {
+        ("roster.index", "GET"): ((f"/roster/{q}",), page),
+        ("roster.person", "GET"): ((f"/roster/people/{steward}{q}",), page),
+        ("roster.set_roles", "POST"): ((f"/roster/people/{steward}/roles{q}", {"data": {"roles": ["steward"]}}),
+                                       acted),
+        ("roster.invite", "GET"): ((f"/roster/invite{q}",), page),
+        ("roster.create_invitation", "POST"): ((f"/roster/invite{q}", {"data": {}}), acted),  # no role: refused
+        ("roster.import_roster", "GET"): ((f"/roster/import{q}",), page),
+        ("roster.import_preview_or_commit", "POST"): ((f"/roster/import{q}", {"data": {}}),
+                                                      {**only({"organizer", "admin"}, 400), ANON: 302}),
+        ("roster.export", "GET"): ((f"/roster/export.csv{q}",), page),
+        ("roster.coverage", "GET"): ((f"/roster/coverage{q}",), page),
+        ("roster.coverage_json", "GET"): ((f"/roster/coverage.json{q}",), page),
+        ("api.roster", "GET"): ((f"/api/v1/roster{q}",), only({"organizer", "admin"}, 200)),
+        ("roster.teams", "GET"): ((f"/roster/teams{q}",), page),
+        ("roster.create_team", "POST"): ((f"/roster/teams{q}", {"data": {}}), acted),
+        ("roster.team", "GET"): ((f"/roster/teams/{team}",), page),
+        ("roster.set_team_alleys", "POST"): ((f"/roster/teams/{team}/alleys", {"data": {}}), acted),
+        ("roster.add_member", "POST"): ((f"/roster/teams/{team}/members", {"data": {}}), acted),
+        ("roster.set_leader", "POST"): ((f"/roster/teams/{team}/members/{steward}/leader", {"data": {}}), acted),
+        ("roster.remove_member", "POST"): ((f"/roster/teams/{team}/members/{steward}/remove", {"data": {}}), acted),
+        ("roster.posts", "GET"): ((f"/roster/posts{q}",), page),
+        ("roster.create_post", "POST"): ((f"/roster/posts{q}", {"data": {}}), acted),
+        ("roster.assign_post", "POST"): ((f"/roster/posts/{post}/holders", {"data": {}}), acted),
+        ("roster.release_post", "POST"): ((f"/roster/posts/{post}/holders/{steward}/release", {"data": {}}), acted),
+        ("roster.activities", "GET"): ((f"/roster/activities{q}",), page),
+        ("roster.schedule_activity", "POST"): ((f"/roster/activities{q}", {"data": {}}),
+                                               {**only({"organizer", "admin"}, 400), ANON: 302}),
+        ("roster.activity", "GET"): ((f"/roster/activities/{activity}",), page),
+        ("roster.credit_hours", "POST"): ((f"/roster/activities/{activity}/hours", {"data": {}}), acted),
+        # The volunteers' side: pages answer a refused step with a message (302), an outsider with 403.
+        ("activities.index", "GET"): (("/activities/",), volunteer_page),
+        ("activities.check_in", "GET"): ((f"/activities/{activity}/check-in",), volunteer_page),
+        ("activities.sign_up", "POST"): ((f"/activities/{activity}/sign-up",), {**only(VOLUNTEERS, 302), ANON: 302}),
+        ("activities.cancel", "POST"): ((f"/activities/{activity}/cancel",), {who: 302 for who in WHO}),
+        ("activities.record_check_in", "POST"): ((f"/activities/{activity}/check-in", {"data": {}}),
+                                                 {**only(VOLUNTEERS, 302), ANON: 302}),
+        ("activities.check_out", "POST"): ((f"/activities/{activity}/check-out",), {who: 302 for who in WHO}),
+        ("activities.back_to_activity", "GET"): ((f"/activities/{activity}/sign-up",), {who: 302 for who in WHO}),
+        ("api.activity_sign_up", "POST"): ((f"/api/v1/activities/{activity}/sign-up",), only(VOLUNTEERS, 200)),
+        ("api.activity_cancel", "DELETE"): ((f"/api/v1/activities/{activity}/sign-up",), only(VOLUNTEERS, 200, 404)),
+        ("api.activity_check_in", "POST"): ((f"/api/v1/activities/{activity}/check-in",
+                                             {"json": {"code": check_in_code}}), only(VOLUNTEERS, 200)),
+        ("api.activity_check_out", "POST"): ((f"/api/v1/activities/{activity}/check-out",),
+                                             only(VOLUNTEERS, 200, 409)),
+        # Last: these change who the demo people are.
+        ("roster.approve", "POST"): ((f"/roster/people/{resident}/approve{q}", {"data": {}}), acted),
+        ("roster.deactivate", "POST"): ((f"/roster/people/{steward}/deactivate{q}",), acted),
+        ("roster.reactivate", "POST"): ((f"/roster/people/{steward}/reactivate{q}",), acted),
     }
 
 
@@ -137,7 +201,19 @@ def world(app):
     lon, lat = on_alley(alley)
     resident = db.session.scalar(db.select(User).where(User.username == "demo_resident"))
     report, _ = file_report(resident, ReportInput(str(uuid.uuid4()), "piled_goods", lon, lat, photos=[jpeg()]))
-    return alley.id, code, alley.street_id, report.id, lon, lat
+    return alley.id, code, alley.street_id, report.id, lon, lat, roster_world(alley.street_id, lon, lat)
+
+
+def roster_world(street_id, lon, lat) -> dict:
+    """A team, a post and an activity (check-in open now) in the demo street, by its organizer."""
+    people = {u.username: u for u in db.session.scalars(db.select(User).where(User.username.like("demo_%")))}
+    organizer = people["demo_organizer"]
+    starts = clock.now() + timedelta(minutes=10)
+    activity = schedule_activity(organizer, street_id, title="清理楼道", place="胡同口", lon=lon, lat=lat,
+                                 starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20)
+    return {"team": create_team(organizer, street_id, "一队").id, "post": create_post(organizer, street_id, "调解员").id,
+            "activity": activity.id, "check_in_code": activity.check_in_code, "steward": people["demo_steward"].id,
+            "resident": people["demo_resident"].id}
 
 
 def test_every_route_is_in_the_walk(app, world):

@@ -24,6 +24,14 @@ def _errors(*statuses: str) -> dict:
 
 REPORT_ID = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 ALLEY_ID = [{"name": "alley_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ACTIVITY_ID = [{"name": "activity_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+# A volunteer's attendance at an activity, as every activity call answers it.
+ATTENDANCE = {"type": "object", "properties": {
+    "activity_id": {"type": "integer"},
+    "state": {"enum": ["signed_up", "cancelled", "checked_in", "attended", "no_show"]},
+    "checked_in_at": {"type": "string", "format": "date-time", "nullable": True},
+    "checked_out_at": {"type": "string", "format": "date-time", "nullable": True},
+    "hours": {"type": "number"}, "method": {"enum": ["qr", "position", "organizer", None], "nullable": True}}}
 
 STEP_FIELDS = {
     "note": {"type": "string", "maxLength": 2000},
@@ -195,6 +203,28 @@ PATHS = {
         "parameters": REPORT_ID + [{"name": "position", "in": "path", "required": True,
                                     "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {}}}, **_errors("404")}}},
+    "/api/v1/activities/{activity_id}/sign-up": {
+        "post": {"summary": "Sign up for a group activity (its street's volunteers; a team's activity for its "
+                            "members) before it starts; a second sign-up changes nothing",
+                 "parameters": ACTIVITY_ID,
+                 "responses": {"200": _json(ATTENDANCE, "Signed up"), **_errors("401", "403", "404", "409")}},
+        "delete": {"summary": "Cancel my sign-up before the activity starts (frees the place)",
+                   "parameters": ACTIVITY_ID,
+                   "responses": {"200": _json(ATTENDANCE, "Cancelled"), **_errors("401", "404", "409")}}},
+    "/api/v1/activities/{activity_id}/check-in": {"post": {
+        "summary": "Check in, from CHECK_IN_OPENS_MINUTES before the start until the end: with the QR code's "
+                   "`code`, or a WGS-84 position (`lon`, `lat`, `accuracy_m`) within CHECK_IN_RADIUS_M of the place. "
+                   "Signs up a volunteer who had not, if there is room; a second check-in changes nothing",
+        "parameters": ACTIVITY_ID,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"code": {"type": "string"}, "lon": {"type": "number"},
+                                             "lat": {"type": "number"}, "accuracy_m": {"type": "number"}}}}}},
+        "responses": {"200": _json(ATTENDANCE, "Checked in"),
+                      **_errors("400", "401", "403", "404", "409")}}},
+    "/api/v1/activities/{activity_id}/check-out": {"post": {
+        "summary": "Check out; the hours between check-in and now that lie within the activity are credited",
+        "parameters": ACTIVITY_ID,
+        "responses": {"200": _json(ATTENDANCE, "Checked out"), **_errors("401", "404", "409")}}},
     "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json({"type": "object"})}}},
 }
 

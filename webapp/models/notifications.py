@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -20,6 +20,10 @@ class NotificationKind(enum.Enum):
     REOPENED = "reopened"  # to the chief: the reporter was not satisfied
     REJECTED = "rejected"  # to the reporter: the chief rejected the case, with the reason
     PARTNER_UPDATE = "partner_update"  # to the chief: a partner system (12345, ...) posted an update
+    # Not about a case (report_id is NULL): their ids are in params.
+    ACTIVITY_TOMORROW = "activity_tomorrow"  # to those signed up: the activity is tomorrow (activity_id)
+    ALLEY_UNPATROLLED = "alley_unpatrolled"  # to a claim's steward: no covering patrol for a while (alley_id)
+    ALLEYS_RELEASED = "alleys_released"  # to the street's chiefs and organizers: a deactivated volunteer's alleys
 
     @property
     def is_urgent(self) -> bool:
@@ -119,3 +123,24 @@ class Delivery(db.Model):
 
     notification = relationship("Notification")
     subscription = relationship("PushSubscription")
+
+
+class Reminder(db.Model):
+    """A reminder that went out (its notification was written in the same transaction). The unique keys make
+    each one go once, however often the job runs and on however many workers: once per attendance for
+    "activity tomorrow"; per claim, the nth "alley not patrolled" (a new one only PATROL_GAP_DAYS after the
+    last)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("attendance_id", name="uq_reminders_attendance_id"),
+        UniqueConstraint("claim_id", "nth", name="uq_reminders_claim_id_nth"),
+        CheckConstraint("(attendance_id IS NULL) <> (claim_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, 30))
+    attendance_id: Mapped[int | None] = mapped_column(ForeignKey("attendances.id", ondelete="CASCADE"))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    nth: Mapped[int] = mapped_column(default=1)
+    sent_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

@@ -13,12 +13,14 @@ The rules, in one place:
 - no-show: signed up, not cancelled, never checked in, and the activity over (derived, never stored).
 """
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from geo.metric import distance_m
 from webapp import clock
@@ -26,7 +28,7 @@ from webapp.errors import ActivityFull, BadRequest, CheckInRefused, Conflict, Fo
 from webapp.extensions import db
 from webapp.models import Activity, Attendance, Team, TeamMembership, User
 from webapp.models.reports import as_utc
-from webapp.policies import can_attend_activity, can_manage_roster
+from webapp.policies import can_attend_activity, can_manage_roster, is_volunteer_of
 
 SIGNED_UP, CANCELLED, CHECKED_IN, ATTENDED, NO_SHOW = "signed_up", "cancelled", "checked_in", "attended", "no_show"
 MAX_CREDIT_HOURS = 24
@@ -177,9 +179,9 @@ def credit_hours(organizer: User, activity_id: int, user_id: int, hours: float) 
     attendance = attendance_of(activity.id, user_id)
     takes_place = attendance is None or attendance.cancelled_at is not None
     if attendance is None:
-        volunteer = db.session.get(User, user_id)
-        if volunteer is None:
-            raise NotFound(_l("No such volunteer."))
+        volunteer = db.session.get(User, user_id)  # not on the list: one of the street's volunteers came unannounced
+        if volunteer is None or not is_volunteer_of(volunteer, activity.street_id):
+            raise BadRequest(_l("Only the street's volunteers can be credited with hours."))
         attendance = Attendance(activity_id=activity.id, user_id=volunteer.id, signed_up_at=clock.now())
         db.session.add(attendance)
     if takes_place:  # the organizer's word counts a place, whatever the capacity
@@ -217,3 +219,84 @@ def _take_place(user: User, activity: Activity) -> Attendance:
         db.session.add(attendance)
     attendance.signed_up_at, attendance.cancelled_at = clock.now(), None
     return attendance
+
+
+# --- the volunteer's view: what each activity means for them now, and what they may do -------------------
+
+RECENT_DAYS = 30  # a volunteer's own activities stay on their list this long after the end
+
+
+@dataclass(frozen=True)
+class VolunteerActivity:
+    """One activity as a volunteer sees it: their state in it (None: not signed up) and what they may do now."""
+    activity: Activity
+    attendance: Attendance | None
+    state: str | None
+    places_left: int
+    check_in_opens_at: datetime
+    check_in_window: str  # "not_yet" | "open" | "over"
+    can_sign_up: bool
+    can_cancel: bool
+    can_check_in: bool
+    can_check_out: bool
+
+
+@dataclass(frozen=True)
+class VolunteerActivities:
+    upcoming: list[VolunteerActivity]  # not over yet, soonest first
+    recent: list[VolunteerActivity]  # the volunteer's own, over in the last RECENT_DAYS days, latest first
+
+
+def activities_for_volunteer(user: User, now: datetime) -> VolunteerActivities:
+    """The activities of the volunteer's street(s) they may attend (open ones, and their teams'), and their own
+    of the last RECENT_DAYS days, wherever they are."""
+    streets = {g.street_id for g in user.grants if g.street_id is not None and is_volunteer_of(user, g.street_id)}
+    if not streets:
+        raise Forbidden(_l("Group activities are for volunteers: Alley Stewards and Old Neighbours."))
+    now = as_utc(now).astimezone(timezone.utc)  # SQLite compares the text of UTC times
+    teams = set(db.session.scalars(db.select(TeamMembership.team_id).where(
+        TeamMembership.user_id == user.id, TeamMembership.left_at.is_(None))))
+    mine = {a.activity_id: a for a in db.session.scalars(
+        db.select(Attendance).join(Activity).where(Attendance.user_id == user.id,
+                                                   Activity.ends_at > now - timedelta(days=RECENT_DAYS)))}
+    may_attend = and_(Activity.street_id.in_(streets), Activity.ends_at > now,
+                      or_(Activity.team_id.is_(None), Activity.team_id.in_(teams)))
+    found = db.session.scalars(
+        db.select(Activity).options(joinedload(Activity.team))
+        .where(Activity.cancelled_at.is_(None), or_(may_attend, Activity.id.in_(list(mine))))
+        .order_by(Activity.starts_at, Activity.id)).all()
+    views = [_volunteer_view(a, mine.get(a.id), now, can_attend_activity(user, a, team_member=a.team_id in teams))
+             for a in found]
+    return VolunteerActivities(
+        upcoming=[v for v in views if as_utc(v.activity.ends_at) > now],
+        recent=[v for v in reversed(views) if as_utc(v.activity.ends_at) <= now])
+
+
+def activity_for_volunteer(user: User, activity_id: int, now: datetime) -> VolunteerActivity:
+    """One activity for its check-in page: for those who may attend it, and those who already have a place."""
+    activity = get_activity(activity_id)
+    attendance = attendance_of(activity.id, user.id)
+    try:
+        _may_attend(user, activity)
+    except Forbidden:
+        if attendance is None:
+            raise
+        return _volunteer_view(activity, attendance, as_utc(now), may_attend=False)
+    return _volunteer_view(activity, attendance, as_utc(now), may_attend=True)
+
+
+def _volunteer_view(activity: Activity, attendance: Attendance | None, now: datetime,
+                    may_attend: bool) -> VolunteerActivity:
+    starts, ends = as_utc(activity.starts_at), as_utc(activity.ends_at)
+    opens = starts - timedelta(minutes=current_app.config["CHECK_IN_OPENS_MINUTES"])
+    current = state(attendance, now) if attendance is not None else None
+    window = "not_yet" if now < opens else "open" if now < ends else "over"
+    places_left = max(activity.capacity - activity.signed_up, 0)
+    taking_part = current in (SIGNED_UP, CHECKED_IN, ATTENDED)
+    return VolunteerActivity(
+        activity=activity, attendance=attendance, state=current, places_left=places_left,
+        check_in_opens_at=opens, check_in_window=window,
+        can_sign_up=may_attend and not taking_part and now < starts and places_left > 0,
+        can_cancel=current == SIGNED_UP and now < starts,
+        can_check_in=may_attend and window == "open" and current not in (CHECKED_IN, ATTENDED),
+        can_check_out=current == CHECKED_IN)

@@ -10,6 +10,7 @@ import logging
 import random
 import secrets
 import threading
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -23,6 +24,7 @@ from webapp.extensions import db
 from webapp.models import (Channel, Delivery, DeliveryState, MutedKind, Notification, PushSubscription, Report,
                            User)
 from webapp.models.reports import as_utc
+from webapp.services import reminders
 from webapp.services.messages import message_for
 from webapp.services.notifications import warn_silent_whistles
 
@@ -229,12 +231,18 @@ def tick() -> int:
 
 
 def run_worker(app, interval: float = 2.0, stop: threading.Event | None = None, once: bool = False) -> None:
-    """The loop behind `flask notify worker` (and the in-process worker of `make run`)."""
+    """The loop behind `flask notify worker` (and the in-process worker of `make run`). Every
+    reminders.EVERY_SECONDS it also writes the reminders due (each is sent once, whatever the number of workers)."""
     stop = stop or threading.Event()
+    reminders_due = 0.0  # time.monotonic() of the next look for reminders
     with app.app_context():
         while not stop.is_set():
             try:
-                done = tick()
+                done = 0
+                if time.monotonic() >= reminders_due:
+                    reminders_due = time.monotonic() + reminders.EVERY_SECONDS  # a failing pass waits its turn too
+                    done += reminders.send_reminders(clock.now())
+                done += tick()
             except Exception:  # a bad round is logged and retried; the worker stays up
                 db.session.rollback()
                 log.exception("notification worker round failed")

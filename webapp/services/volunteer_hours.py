@@ -11,7 +11,7 @@ The Old Neighbour rule (老街坊), for each Old Neighbour of a street in a year
   activities attended.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -27,7 +27,8 @@ MET, AT_RISK, NOT_MET = "met", "at_risk", "not_met"
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """The year's first moment and the next year's, in Beijing time."""
-    return (datetime.combine(date(year, 1, 1), time(), BEIJING), datetime.combine(date(year + 1, 1, 1), time(), BEIJING))
+    # In UTC: SQLite stores times as text without their zone, so a Beijing-time bound would compare 8 hours off.
+    return tuple(datetime.combine(date(y, 1, 1), time(), BEIJING).astimezone(timezone.utc) for y in (year, year + 1))
 
 
 @dataclass(frozen=True)
@@ -127,3 +128,24 @@ def at_risk(street_id: int, year: int, now: datetime | None = None) -> list[Stan
     rows = standings(old_neighbours_of(street_id), year, now).values()
     order = {AT_RISK: 0, NOT_MET: 1}
     return sorted((s for s in rows if s.status != MET), key=lambda s: (order[s.status], s.activities))
+
+
+def last_active(user_ids: list[int]) -> dict[int, datetime | None]:
+    """Each volunteer's last sign of work: a patrol finished, an activity checked in to, or a report filed."""
+    from webapp.models import Report  # reports import services that import this module
+
+    found: dict[int, datetime | None] = {uid: None for uid in user_ids}
+    if not found:
+        return found
+    ids = list(found)
+    for query in (select(Patrol.user_id, func.max(Patrol.finished_at)).where(Patrol.user_id.in_(ids))
+                  .group_by(Patrol.user_id),
+                  select(Attendance.user_id, func.max(Attendance.checked_in_at)).where(
+                      Attendance.user_id.in_(ids), Attendance.checked_in_at.is_not(None)).group_by(Attendance.user_id),
+                  select(Report.reporter_id, func.max(Report.created_at)).where(Report.reporter_id.in_(ids))
+                  .group_by(Report.reporter_id)):
+        for uid, at in db.session.execute(query):
+            at = as_utc(at) if at is not None else None
+            if at is not None and (found[uid] is None or at > found[uid]):
+                found[uid] = at
+    return found
