@@ -60,10 +60,10 @@ def person(user_id: int):
     return render_template("roster/person.html", street=street, p=shown, now=now)
 
 
-def _done(target: str, message: str | None):
+def _done(target: str, message: str | None, category: str = "success"):
     """Back to the page the form was on, with what happened (or the error, in the user's language)."""
     if message:
-        flash(message)
+        flash(message, category)
     return redirect(target)
 
 
@@ -75,7 +75,7 @@ def set_roles(user_id: int):
     try:
         volunteer_accounts.set_volunteer_roles(current_user, street.id, user_id, set(request.form.getlist("roles")))
     except (BadRequest, Conflict) as err:
-        return _done(target, err.message)
+        return _done(target, err.message, "error")
     return _done(target, _("Roles saved."))
 
 
@@ -87,7 +87,7 @@ def approve(user_id: int):
     try:
         user = volunteer_accounts.set_volunteer_roles(current_user, street.id, user_id, {role})
     except (BadRequest, Conflict) as err:
-        return _done(url_for("roster.index", street=street.id), err.message)
+        return _done(url_for("roster.index", street=street.id), err.message, "error")
     return _done(url_for("roster.index", street=street.id), _("%(name)s is now a volunteer.", name=user.display_name))
 
 
@@ -99,7 +99,7 @@ def deactivate(user_id: int):
     try:
         released = volunteer_accounts.deactivate_volunteer(current_user, street.id, user_id)
     except (BadRequest, Conflict) as err:
-        return _done(target, err.message)
+        return _done(target, err.message, "error")
     if released:
         return _done(target, _("Deactivated. These alleys have no steward now: %(alleys)s",
                                alleys="、".join(released)))
@@ -114,7 +114,7 @@ def reactivate(user_id: int):
     try:
         volunteer_accounts.reactivate_volunteer(current_user, street.id, user_id)
     except (BadRequest, Conflict) as err:
-        return _done(target, err.message)
+        return _done(target, err.message, "error")
     return _done(target, _("Active again."))
 
 
@@ -139,12 +139,12 @@ def create_invitation():
         days = int(request.form.get("days") or 14)
         uses = int(request.form.get("max_uses") or 1)
     except ValueError:
-        return _done(url_for("roster.invite", street=street.id), _("Please enter a number."))
+        return _done(url_for("roster.invite", street=street.id), _("Please enter a number."), "error")
     try:
         invitation = accounts.create_invitation(current_user, street.id, request.form.get("role", ""),
                                                 days=days, max_uses=uses)
     except (BadRequest, Conflict) as err:
-        return _done(url_for("roster.invite", street=street.id), err.message)
+        return _done(url_for("roster.invite", street=street.id), err.message, "error")
     return redirect(url_for("roster.invite", street=street.id, code=invitation.code))
 
 
@@ -183,7 +183,7 @@ def import_preview_or_commit():
         data = _uploaded()
         if request.form.get("confirm"):
             created = roster_files.import_roster(current_user, street.id, data)
-            flash(_("Imported %(count)d volunteers.", count=len(created)))
+            flash(_("Imported %(count)d volunteers.", count=len(created)), "success")
             return redirect(url_for("roster.index", street=street.id))
         rows = roster_files.check_roster_csv(street.id, data)
         if not rows:
