@@ -227,7 +227,8 @@ def _tell_street(street_id: int, volunteer: User, alleys: list[str]) -> None:
     organizers = db.session.scalars(select(RoleGrant.user_id).where(
         RoleGrant.street_id == street_id, RoleGrant.role == Role.ORGANIZER)).all()
     told = sorted(set(chiefs_of(street_id)) | set(organizers))
-    notify(told, NotificationKind.ALLEYS_RELEASED, None, volunteer=volunteer.display_name, alleys="、".join(alleys))
+    notify(told, NotificationKind.ALLEYS_RELEASED, None, volunteer=volunteer.display_name, alleys="、".join(alleys),
+           street_id=street_id)
 
 
 def since(moment: datetime | None, now: datetime) -> int | None:
