@@ -1,7 +1,5 @@
 """GET /activities/ (my activities), POST sign-up and cancel, GET/POST the check-in page the QR code opens,
 POST check-out. Each POST flashes what happened (or why not) and goes back to the page it came from."""
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,15 +9,12 @@ from webapp.activities import bp, clock_time, hours_text
 from webapp.activities.forms import parse_proof
 from webapp.errors import DomainError, Forbidden
 from webapp.services import activities
+from webapp.urls import local_path
 
 
 def _back(default: str) -> str:
-    """The form's hidden `next`, if it is a path on this site (never an open redirect), else `default`."""
-    target = (request.form.get("next") or "").strip()
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
-        return default
-    return target
+    """The form's hidden `next` if it is a path on this site, else `default`."""
+    return local_path(request.form.get("next")) or default
 
 
 def _check_in_page(activity_id: int) -> str:

@@ -1,6 +1,4 @@
 """GET/POST /login, POST /logout, GET/POST /register, GET /invite/<code>, GET/POST /account/password."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,6 +10,7 @@ from webapp.errors import DomainError, Forbidden
 from webapp.extensions import limiter
 from webapp.policies import can_change_password
 from webapp.services import accounts
+from webapp.urls import local_path
 
 
 def _login_limit() -> str:
@@ -24,12 +23,7 @@ def _account_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to someone else's page."""
-    target = (target or "").strip()
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
-        return url_for("map.index")
-    return target
+    return local_path(target) or url_for("map.index")
 
 
 def _show_on_form(form, err: DomainError) -> None:

@@ -14,6 +14,7 @@ from webapp.services import reports
 from webapp.services.categories import all_departments
 from webapp.services.claims import claimed_alley_ids
 from webapp.services.transitions import MOVES, Needs, Step, get_report, transition
+from webapp.urls import local_path
 
 STEP = "<any(" + ", ".join(step.value for step in STEP_FORMS) + "):step>"
 NOTES_REQUIRED = {step.value for step, move in MOVES.items() if move.needs is Needs.NOTE}
@@ -81,13 +82,6 @@ def _posted_input(step: Step, form):
     return step_input(fields | {"note": note, "departments": departments or []}, photo)
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 @bp.post(f"/reports/<int:report_id>/steps/{STEP}")
 @login_required
 def take_step(report_id: int, step: str):
@@ -103,7 +97,7 @@ def take_step(report_id: int, step: str):
             getattr(form, err.details.get("field") or "", None)
         if field is not None:
             field.errors = [*field.errors, err.message]
-        back = _safe_next(form.next.data)
+        back = local_path(form.next.data)
         if back and not _in_pane():  # a screen of its own (the department's): its message is shown there
             flash(err.message, "error")
             return redirect(back)
@@ -111,7 +105,7 @@ def take_step(report_id: int, step: str):
     if _in_pane():
         return _page(get_report(report.id), done=_done_message(step))
     flash(_done_message(step), "success")
-    return redirect(_safe_next(form.next.data) or url_for("reports.show", report_id=report.id))
+    return redirect(local_path(form.next.data) or url_for("reports.show", report_id=report.id))
 
 
 @bp.post("/reports/<int:report_id>/follow")

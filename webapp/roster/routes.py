@@ -46,6 +46,7 @@ def index():
     wanted = roster_filter()
     rows = volunteer_accounts.roster_page(street.id, year, now, wanted)
     return render_template("roster/index.html", street=street, rows=rows, wanted=wanted, year=year, now=now,
+                           rule_labels=roster_files.STATUS_LABELS,
                            teams=volunteer_accounts.team_names(street.id),
                            residents=volunteer_accounts.residents_to_approve(street.id))
 
@@ -57,7 +58,8 @@ def person(user_id: int):
     now = clock.now()
     year = request.args.get("year", type=int) or now.astimezone(clock.BEIJING).year
     shown = volunteer_accounts.profile(current_user, street.id, user_id, year, now)
-    return render_template("roster/person.html", street=street, p=shown, now=now)
+    return render_template("roster/person.html", street=street, p=shown, now=now,
+                           rule_labels=roster_files.STATUS_LABELS)
 
 
 def _done(target: str, message: str | None, category: str = "success"):

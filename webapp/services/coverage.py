@@ -4,13 +4,14 @@ import json
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from geo import queries
 from webapp.extensions import db
-from webapp.models import Alley, Attendance, Claim, Patrol, Report, RoleGrant, User
+from webapp.models import Alley, Claim, Patrol, RoleGrant, User
 from webapp.models.people import VOLUNTEER_ROLES
 from webapp.models.reports import as_utc
+from webapp.services.volunteer_hours import last_active
 
 UNCLAIMED, UNPATROLLED, COVERED = "unclaimed", "unpatrolled", "covered"
 GAPS = (UNCLAIMED, UNPATROLLED, COVERED)
@@ -80,22 +81,12 @@ def coverage_gaps(street_id: int, now: datetime) -> dict:
 
 def _volunteers(street_id: int) -> list[dict]:
     """The street's stewards and Old Neighbours with active accounts, each with the last time they did
-    anything: a patrol, an activity check-in or a report (anywhere: the account is what an organizer
-    would deactivate)."""
-    grants = (select(RoleGrant.user_id).where(RoleGrant.street_id == street_id,
-                                              RoleGrant.role.in_(list(VOLUNTEER_ROLES))))
+    anything (volunteer_hours.last_active: anywhere, as the account is what an organizer would deactivate)."""
     people = db.session.execute(
         select(User.id, User.display_name, User.phone, func.min(RoleGrant.granted_at))
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .where(RoleGrant.street_id == street_id, RoleGrant.role.in_(list(VOLUNTEER_ROLES)), User.active.is_(True))
         .group_by(User.id, User.display_name, User.phone)).all()
-    deeds = union_all(
-        select(Patrol.user_id.label("user_id"), Patrol.finished_at.label("at")).where(Patrol.user_id.in_(grants)),
-        select(Attendance.user_id, Attendance.checked_in_at)
-        .where(Attendance.user_id.in_(grants), Attendance.checked_in_at.is_not(None)),
-        select(Report.reporter_id, Report.created_at).where(Report.reporter_id.in_(grants)),
-    ).subquery()
-    last = {user_id: as_utc(at) for user_id, at in db.session.execute(
-        select(deeds.c.user_id, func.max(deeds.c.at)).group_by(deeds.c.user_id)) if at is not None}
-    return [{"id": uid, "name": name, "phone": phone, "last_active_at": last.get(uid),
+    last = last_active([uid for uid, *_rest in people])
+    return [{"id": uid, "name": name, "phone": phone, "last_active_at": last[uid],
              "joined_at": as_utc(joined) if joined else None} for uid, name, phone, joined in people]

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from geo import queries
 from webapp.errors import NotFound
@@ -14,10 +15,10 @@ from webapp.models import (Activity, Alley, Attendance, PostHolding, Role, RoleG
                            TeamMembership, User)
 from webapp.models.reports import as_utc
 from webapp.models.rosters import team_alleys
+from webapp.policies import VOLUNTEER
 from webapp.services import activities as activity_rules
 from webapp.services.volunteer_hours import Standing, standings
 
-VOLUNTEER_ROLES = (Role.STEWARD, Role.OLD_NEIGHBOUR)
 PAST_SHOWN = 100  # the most recent past activities on the list page
 
 
@@ -32,7 +33,7 @@ def street_volunteers(street_id: int) -> list[Volunteer]:
     """The street's active stewards and Old Neighbours, by name (one row each, whatever their grants)."""
     rows = db.session.execute(
         select(User.id, User.display_name, RoleGrant.role).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.street_id == street_id, RoleGrant.role.in_(VOLUNTEER_ROLES), User.active.is_(True))
+        .where(RoleGrant.street_id == street_id, RoleGrant.role.in_(VOLUNTEER), User.active.is_(True))
         .order_by(User.display_name, User.id))
     found: dict[int, Volunteer] = {}
     for uid, name, role in rows:
@@ -217,7 +218,7 @@ def activities_of_street(street_id: int, now: datetime) -> tuple[list[ActivityRo
 
 
 def _activity_rows(query, now: datetime) -> list[ActivityRow]:
-    activities = db.session.scalars(query).all()
+    activities = db.session.scalars(query.options(joinedload(Activity.team))).all()
     rows = {a.id: ActivityRow(a.id, a.title, a.place, a.starts_at, a.ends_at, a.capacity, a.signed_up,
                               a.team.name if a.team else None, a.cancelled_at is not None) for a in activities}
     if not rows:
@@ -267,8 +268,8 @@ class ActivityPage:
 def activity_page(activity_id: int, now: datetime) -> ActivityPage:
     activity = get_activity(activity_id)
     attendances = db.session.scalars(
-        select(Attendance).join(User, User.id == Attendance.user_id).where(Attendance.activity_id == activity.id)
-        .order_by(User.display_name, User.id)).all()
+        select(Attendance).join(User, User.id == Attendance.user_id).options(contains_eager(Attendance.user))
+        .where(Attendance.activity_id == activity.id).order_by(User.display_name, User.id)).all()
     rows = [AttendanceRow(a.user_id, a.user.display_name, activity_rules.state(a, now), a.check_in_method,
                           a.check_in_distance_m, a.signed_up_at, a.checked_in_at, a.checked_out_at, a.hours)
             for a in attendances]

@@ -187,7 +187,10 @@ def roster(street_id: int, year: int, now: datetime | None = None) -> list[dict]
                      "patrol_hours": standing.patrol_hours, "activity_hours": standing.activity_hours,
                      "hours": standing.hours,
                      "status": str(STATUS_LABELS[standing.status]) if Role.OLD_NEIGHBOUR in roles else "",
-                     "active": str(_l("yes")) if user.active else str(_l("no"))})
+                     "active": str(_l("yes")) if user.active else str(_l("no")),
+                     # The same as codes, for the roster page's filters and the API.
+                     "role_codes": {role.value for role in roles},
+                     "rule": standing.status if Role.OLD_NEIGHBOUR in roles else "", "is_active": user.active})
     return rows
 
 

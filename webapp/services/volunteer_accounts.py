@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from webapp import clock
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
-from webapp.models import (Alley, Attendance, Activity, Claim, Invitation, NotificationKind, PostHolding, Role, RoleGrant, ServicePost, Team,
-                           TeamMembership, User)
+from webapp.models import (Activity, Alley, Attendance, Claim, Invitation, NotificationKind, PostHolding, Role,
+                           RoleGrant, ServicePost, Team, TeamMembership, User)
 from webapp.models.places import utcnow
 from webapp.models.reports import as_utc
 from webapp.policies import VOLUNTEER, can_manage_roster
@@ -21,7 +21,7 @@ from webapp.services import roster_files
 from webapp.services.notifications import chiefs_of, notify
 from webapp.services.volunteer_hours import last_active, ledger, standings
 
-VOLUNTEER_ROLES = {role.value: role for role in VOLUNTEER}
+ROLE_BY_VALUE = {role.value: role for role in VOLUNTEER}
 
 
 @dataclass(frozen=True)
@@ -36,27 +36,13 @@ class RosterFilter:
 
 
 def roster_page(street_id: int, year: int, now: datetime, wanted: RosterFilter) -> list[dict]:
-    """The street's volunteers as roster_files.roster() gives them, with their last activity and role and
-    rule codes, narrowed to `wanted`."""
+    """The street's volunteers as roster_files.roster() gives them, with their last activity, narrowed to
+    `wanted`."""
     rows = roster_files.roster(street_id, year, now)
-    ids = [row["id"] for row in rows]
-    seen = last_active(ids)
-    years = standings(ids, year, now)
-    roles = _volunteer_roles(street_id, ids)
+    seen = last_active([row["id"] for row in rows])
     for row in rows:
         row["last_active"] = seen[row["id"]]
-        row["role_codes"] = roles.get(row["id"], set())
-        row["rule"] = years[row["id"]].status if Role.OLD_NEIGHBOUR.value in row["role_codes"] else ""
-        row["is_active"] = row["active"] == str(_l("yes"))
     return [row for row in rows if _matches(row, wanted, now)]
-
-
-def _volunteer_roles(street_id: int, ids: list[int]) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = {}
-    for uid, role in db.session.execute(select(RoleGrant.user_id, RoleGrant.role).where(
-            RoleGrant.user_id.in_(ids), RoleGrant.street_id == street_id, RoleGrant.role.in_(VOLUNTEER))):
-        found.setdefault(uid, set()).add(role.value)
-    return found
 
 
 def _matches(row: dict, wanted: RosterFilter, now: datetime) -> bool:
@@ -123,11 +109,11 @@ def residents_to_approve(street_id: int, limit: int = 50) -> list[User]:
 def set_volunteer_roles(organizer: User, street_id: int, user_id: int, wanted: set[str]) -> User:
     """Make a resident or volunteer of the street a steward, an Old Neighbour, both, or neither (a resident
     again). Someone who stops being a steward leaves their alleys, which become unclaimed."""
-    unknown = set(wanted) - set(VOLUNTEER_ROLES)
+    unknown = set(wanted) - set(ROLE_BY_VALUE)
     if unknown:
         raise BadRequest(_l("Unknown role."), field="roles")
     user = _volunteer_of(organizer, street_id, user_id, roles=VOLUNTEER + (Role.RESIDENT,))
-    keep = {VOLUNTEER_ROLES[value] for value in wanted}
+    keep = {ROLE_BY_VALUE[value] for value in wanted}
     try:
         for grant in list(user.grants):
             if grant.street_id == street_id and grant.role in VOLUNTEER and grant.role not in keep:
@@ -229,11 +215,6 @@ def _tell_street(street_id: int, volunteer: User, alleys: list[str]) -> None:
     told = sorted(set(chiefs_of(street_id)) | set(organizers))
     notify(told, NotificationKind.ALLEYS_RELEASED, None, volunteer=volunteer.display_name, alleys="、".join(alleys),
            street_id=street_id)
-
-
-def since(moment: datetime | None, now: datetime) -> int | None:
-    """Whole days since a moment (None if never)."""
-    return None if moment is None else max(0, (now - as_utc(moment)).days)
 
 
 def invitations_of(street_id: int, now: datetime, limit: int = 30) -> list[dict]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from webapp import clock
 from webapp.clock import BEIJING
@@ -131,21 +131,20 @@ def at_risk(street_id: int, year: int, now: datetime | None = None) -> list[Stan
 
 
 def last_active(user_ids: list[int]) -> dict[int, datetime | None]:
-    """Each volunteer's last sign of work: a patrol finished, an activity checked in to, or a report filed."""
+    """Each volunteer's last sign of work, anywhere: a patrol finished, an activity checked in to, or a report
+    filed (None: never). One grouped query."""
     from webapp.models import Report  # reports import services that import this module
 
     found: dict[int, datetime | None] = {uid: None for uid in user_ids}
     if not found:
         return found
     ids = list(found)
-    for query in (select(Patrol.user_id, func.max(Patrol.finished_at)).where(Patrol.user_id.in_(ids))
-                  .group_by(Patrol.user_id),
-                  select(Attendance.user_id, func.max(Attendance.checked_in_at)).where(
-                      Attendance.user_id.in_(ids), Attendance.checked_in_at.is_not(None)).group_by(Attendance.user_id),
-                  select(Report.reporter_id, func.max(Report.created_at)).where(Report.reporter_id.in_(ids))
-                  .group_by(Report.reporter_id)):
-        for uid, at in db.session.execute(query):
-            at = as_utc(at) if at is not None else None
-            if at is not None and (found[uid] is None or at > found[uid]):
-                found[uid] = at
+    deeds = union_all(
+        select(Patrol.user_id.label("user_id"), Patrol.finished_at.label("at")).where(Patrol.user_id.in_(ids)),
+        select(Attendance.user_id, Attendance.checked_in_at)
+        .where(Attendance.user_id.in_(ids), Attendance.checked_in_at.is_not(None)),
+        select(Report.reporter_id, Report.created_at).where(Report.reporter_id.in_(ids)),
+    ).subquery()
+    for uid, at in db.session.execute(select(deeds.c.user_id, func.max(deeds.c.at)).group_by(deeds.c.user_id)):
+        found[uid] = as_utc(at) if at is not None else None
     return found
