@@ -12,7 +12,7 @@ from geo import metric, queries
 from geo.importers.geojson import read_segments, read_streets
 from webapp.extensions import db
 from webapp.models import Street
-from webapp.services.places import import_alleys, import_streets
+from webapp.services.places.alleys import import_alleys, import_streets
 
 SAMPLES = 2000
 SNAP_RADIUS_M = 60

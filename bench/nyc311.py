@@ -5,7 +5,7 @@ every step through the app's own services (submit_report, then transition()), so
 Run: PYTHONPATH=. .venv/bin/python -m bench.nyc311   (needs ../shared/data and PostgreSQL + PostGIS)
 Loads the file on both engines and prints the street's rates and the load time.
 
-How a CSV row becomes a case (tests/services/test_nyc311_rates.py recomputes the rates from these rules):
+How a CSV row becomes a case (tests/services/performance/test_nyc311_rates.py recomputes the rates from these rules):
 
 - Time. NYC local time is read as Beijing local time (06/26/2018 10:58:54 AM is 2018-06-26 10:58:54 in
   Beijing, 02:58:54 UTC), so a case is received on the row's own calendar date. A Clock (tests/support/clock.py)
@@ -57,8 +57,8 @@ from tests.support.clock import Clock
 from webapp.clock import BEIJING
 from webapp.extensions import db
 from webapp.models import ApiKey, Department, Role, Street, User, Whistle
-from webapp.services.reports import ReportInput, submit_report
-from webapp.services.transitions import Step, StepInput, transition
+from webapp.services.cases.reports import ReportInput, submit_report
+from webapp.services.cases.transitions import Step, StepInput, transition
 
 CSV_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "311" / "nyc311_1000.csv"
 STREET = "交道口街道"  # 南锣鼓巷: a hutong street of 162 alley segments
@@ -217,8 +217,8 @@ def _account(username: str, make) -> User:
 
 
 def _people(street: Street, codes) -> tuple[User, User, dict[str, User]]:
-    from webapp.services.api_keys import create_api_key
-    from webapp.services.people import create_user
+    from webapp.services.partners.api_keys import create_api_key
+    from webapp.services.volunteers.people import create_user
 
     key = db.session.scalar(db.select(ApiKey).where(ApiKey.name == PARTNER))
     partner = key.user if key else create_api_key(PARTNER)[0].user
@@ -322,7 +322,7 @@ def import_dongcheng(street_name: str | None = None) -> None:
 
     from bench.common import ROADS, SUBDISTRICTS
     from geo.importers.geojson import read_segments, read_streets
-    from webapp.services.places import import_alleys, import_streets
+    from webapp.services.places.alleys import import_alleys, import_streets
 
     streets = read_streets(SUBDISTRICTS, "gcj02")
     import_streets(streets)
@@ -346,7 +346,7 @@ def main():
     from datetime import date
 
     from bench.common import databases, make_app, require_shared_data
-    from webapp.services import performance
+    from webapp.services.performance import dashboard
 
     require_shared_data()
     with databases() as urls:
@@ -357,9 +357,9 @@ def main():
                 import_dongcheng()
                 imported = time.perf_counter() - started
                 summary = load_nyc311(CSV_PATH, STREET, NOW)
-                period = performance.Period(date.fromisoformat(summary.first_day),
+                period = dashboard.Period(date.fromisoformat(summary.first_day),
                                             date.fromisoformat(summary.last_day))
-                rates = performance.totals(performance.Scope((summary.street_id,)), period,
+                rates = dashboard.totals(dashboard.Scope((summary.street_id,)), period,
                                            NOW.astimezone(timezone.utc))  # as the app passes it: UTC
                 print(f"{engine}: Dongcheng imported in {imported:.1f} s; {summary.loaded} of {summary.rows} rows "
                       f"loaded in {summary.seconds:.1f} s ({1000 * summary.seconds / max(summary.loaded, 1):.0f} "

@@ -15,8 +15,8 @@ from bench.common import ROADS, SUBDISTRICTS, databases, make_app, percentile, r
 from geo.importers.geojson import read_segments, read_streets
 from webapp.extensions import db
 from webapp.models import Alley, Street
-from webapp.services.api_keys import create_api_key
-from webapp.services.places import import_alleys, import_streets
+from webapp.services.partners.api_keys import create_api_key
+from webapp.services.places.alleys import import_alleys, import_streets
 
 CASES = 1000
 READS = 20

@@ -11,7 +11,7 @@ Run: PYTHONPATH=. .venv/bin/python -m bench.performance [--cases 1000000] [--req
    duplicates (3%) once the chief has looked at them, the rest accepted, whistled to the category's
    department(s), reported on site, resolved within 0.5 to 14.5 days (3% never), then rated 满意 / 基本满意,
    rated 不满意 (reopened), or closed "not rated" after VERDICT_DAYS. The facts columns follow from the same
-   times by the rules of webapp/services/metrics.py (response_from, response_missed_at, ...), so the
+   times by the rules of webapp/services/performance/rates.py (response_from, response_missed_at, ...), so the
    generated rows are what refresh_facts would have written for such histories.
    Rows go in in order of receipt (ids and pages grow with time), as a live database fills.
 3. In process: dashboard() for each street, each part (totals, series, breakdowns, hotspots, overdue,
@@ -65,7 +65,7 @@ def prepare(url: str) -> dict:
 
     from bench.nyc311 import import_dongcheng
     from webapp.models import Role, Street
-    from webapp.services.people import create_user
+    from webapp.services.volunteers.people import create_user
 
     app = make_app(url)
     app.config["SECRET_KEY"] = SECRET
@@ -332,8 +332,8 @@ def profile_parts(url: str, prepared: dict, now: datetime, explain_top: int = 4,
                   label: str = "") -> list[str]:
     """dashboard() for every street (days=30), its parts timed by wrapping the module's functions; `planner`:
     PostgreSQL settings for these connections only (SET at connect), to see what the planner would choose."""
-    from webapp.services import performance
-    from webapp.services.performance import Period, Scope
+    from webapp.services.performance import dashboard as performance
+    from webapp.services.performance.dashboard import Period, Scope
 
     app = make_app(url)
     app.config["RANKING_CACHE_SECONDS"] = 0  # every part counted, the district ranking too (its worst case)
@@ -427,7 +427,7 @@ def profile_parts(url: str, prepared: dict, now: datetime, explain_top: int = 4,
 
 def ranking_figures(url: str, now: datetime, rounds: int = 5) -> list[str]:
     """What a viewer waits for when the shared district ranking has to be counted (a cache miss)."""
-    from webapp.services.performance import Period, district_ranking
+    from webapp.services.performance.dashboard import Period, district_ranking
 
     app = make_app(url)
     app.config["RANKING_CACHE_SECONDS"] = 0

@@ -71,9 +71,9 @@ def prepare(app, push: PushService) -> tuple[list[int], int]:
     """USERS residents of the demo street, each with one subscribed browser, and one case to talk about."""
     import webapp.models.people as people
     from tests.factories import alleys_of, demo_street, file_report
-    from tests.services.test_reports import on_alley, report_at
-    from webapp.services.people import create_user
-    from webapp.services.subscriptions import subscribe
+    from tests.services.cases.test_reports import on_alley, report_at
+    from webapp.services.volunteers.people import create_user
+    from webapp.services.notifications.subscriptions import subscribe
 
     cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")  # passwords play no part here
     original, people.generate_password_hash = people.generate_password_hash, cheap
@@ -96,7 +96,7 @@ def prepare(app, push: PushService) -> tuple[list[int], int]:
 def write_notifications(app, user_ids, report_id: int, n: int, rate: float | None = None) -> list[int]:
     """n RESOLVED notifications round-robin over the users: all in one transaction (a burst), or one per
     transaction at `rate` per second."""
-    from webapp.services.notifications import notify
+    from webapp.services.notifications.outbox import notify
 
     with app.app_context():
         report = db.session.get(Report, report_id)
@@ -123,7 +123,7 @@ class Workers:
         self.app, self.kind, self.log = app, kind, log
         self.stop_event, self.threads, self.processes = threading.Event(), [], []
         if kind == "thread":
-            from webapp.services.delivery import run_worker
+            from webapp.services.notifications.delivery import run_worker
 
             for _ in range(count):
                 thread = threading.Thread(target=run_worker, args=(app,),

@@ -105,7 +105,7 @@ def dongcheng_url(request):
     roads = shared_data("dongcheng/roads_gcj02.geojson")
     url = new_database(request, request.param, "alleys_dongcheng")
     from geo.importers.geojson import read_segments, read_streets
-    from webapp.services.places import import_alleys, import_streets
+    from webapp.services.places.alleys import import_alleys, import_streets
 
     app = create_app(config_for(url))
     with app.app_context():

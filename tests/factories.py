@@ -4,7 +4,7 @@ import itertools
 from webapp.extensions import db
 from webapp.models import Alley, Report, Role, Street
 from webapp.services.demo import DEMO_STREET, load_demo
-from webapp.services.people import create_user
+from webapp.services.volunteers.people import create_user
 
 _numbers = itertools.count(1)
 PASSWORD = "correct-horse-1"
@@ -34,7 +34,7 @@ def other_street() -> Street:
     from shapely.geometry import box
 
     from geo.records import StreetRecord
-    from webapp.services.places import import_streets
+    from webapp.services.places.alleys import import_streets
 
     import_streets([StreetRecord("别的街道", None, box(116.30, 39.80, 116.31, 39.81), "test")])
     return db.session.scalar(db.select(Street).where(Street.name == "别的街道"))
@@ -42,7 +42,7 @@ def other_street() -> Street:
 
 def file_report(user, data):
     """submit_report, answering (the Report row, created) as the tests want to look at it."""
-    from webapp.services.reports import submit_report
+    from webapp.services.cases.reports import submit_report
 
     filed = submit_report(user, data)
     return db.session.get(Report, filed.id), filed.created

@@ -109,7 +109,7 @@ def start_worker_thread(app: Flask) -> None:
     import os
     import threading
 
-    from webapp.services.delivery import run_worker
+    from webapp.services.notifications.delivery import run_worker
 
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return  # the reloader's watcher process serves nothing; its child runs the worker

@@ -31,7 +31,7 @@ users_cli = click.Group("users", help="Manage user accounts.")
 def import_streets_command(path, crs, name_field, code_field):
     """Import street (街道) boundaries from a GeoJSON file."""
     from geo.importers.geojson import read_streets
-    from webapp.services.places import import_streets
+    from webapp.services.places.alleys import import_streets
 
     try:
         records = read_streets(path, crs, name_field=name_field, code_field=code_field)
@@ -50,7 +50,7 @@ def import_streets_command(path, crs, name_field, code_field):
 @click.option("--id-field", default="seg_id", show_default=True)
 def import_alleys_command(path, crs, include_unnamed, name_field, id_field):
     """Import alleys from road centrelines (GeoJSON, or OSM XML/PBF); same-name segments merge."""
-    from webapp.services.places import import_alleys
+    from webapp.services.places.alleys import import_alleys
 
     try:
         if path.name.lower().endswith(OSM_SUFFIXES):
@@ -83,7 +83,7 @@ def import_alleys_command(path, crs, include_unnamed, name_field, id_field):
 @click.password_option(help="Asked for when not given.")
 def create_user_command(display_name, username, phone, role, street_name, department_name, password):
     """Create a user with one role in a street."""
-    from webapp.services.people import create_user
+    from webapp.services.volunteers.people import create_user
 
     try:
         user = create_user(display_name=display_name, username=username, phone=phone, password=password,
@@ -104,7 +104,7 @@ def invite_command(street_name, role, department_name, days, max_uses):
     """Create an invitation code (to print or send) that grants a role in a street on registration."""
     from flask import current_app, url_for
 
-    from webapp.services import accounts
+    from webapp.services.volunteers import accounts
 
     try:
         department_id = accounts.department_id_by_name(department_name) if department_name else None
@@ -141,7 +141,7 @@ cases_cli = click.Group("cases", help="Case lifecycle chores.")
 def close_unrated_command():
     """Close resolved cases whose reporter gave no verdict within VERDICT_DAYS ("not rated", never satisfied).
     Run it from cron (hourly is plenty)."""
-    from webapp.services.transitions import close_unrated_cases
+    from webapp.services.cases.transitions import close_unrated_cases
 
     closed = close_unrated_cases()
     click.echo(f"{len(closed)} case(s) closed as not rated" + (f": {', '.join(map(str, closed))}" if closed else ""))
@@ -162,7 +162,7 @@ def notify_worker_command(once, interval):
 
     from flask import current_app
 
-    from webapp.services.delivery import run_worker
+    from webapp.services.notifications.delivery import run_worker
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -197,7 +197,7 @@ def remind_command(any_hour):
     """Write the reminders due now (activity tomorrow, alley not patrolled for PATROL_GAP_DAYS), each once; the
     notification worker delivers them. The worker does this by itself every few minutes: this is for cron."""
     from webapp import clock
-    from webapp.services.reminders import send_reminders, within_hours
+    from webapp.services.notifications.reminders import send_reminders, within_hours
 
     now = clock.now()
     if not (any_hour or within_hours(now)):
@@ -215,7 +215,7 @@ open311_cli.add_command(keys_cli)
 @click.argument("name")
 def create_key_command(name):
     """Issue a key for the partner NAME. It is printed once: only its hash is kept."""
-    from webapp.services.api_keys import create_api_key
+    from webapp.services.partners.api_keys import create_api_key
 
     try:
         key, plaintext = create_api_key(name)
@@ -228,7 +228,7 @@ def create_key_command(name):
 @keys_cli.command("list")
 def list_keys_command():
     """The partners' keys: name, first characters, issued, revoked."""
-    from webapp.services.api_keys import all_api_keys
+    from webapp.services.partners.api_keys import all_api_keys
 
     for key in all_api_keys():
         revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M} UTC" if key.revoked_at else "live"
@@ -239,7 +239,7 @@ def list_keys_command():
 @click.argument("name")
 def revoke_key_command(name):
     """Revoke the key of the partner NAME: its requests are refused from now on (its cases stay)."""
-    from webapp.services.api_keys import revoke_api_key
+    from webapp.services.partners.api_keys import revoke_api_key
 
     try:
         revoke_api_key(name)
@@ -255,7 +255,7 @@ metrics_cli = click.Group("metrics", help="Street performance: the case facts th
 def rebuild_metrics_command():
     """Write every case's facts anew: after upgrading to revision 0008, or after changing ACKNOWLEDGE_HOURS or
     RESOLUTION_DAYS (each step of a case keeps its own facts current)."""
-    from webapp.services.metrics import rebuild_all_facts
+    from webapp.services.performance.rates import rebuild_all_facts
 
     click.echo(f"case facts written for {rebuild_all_facts()} cases")
 

@@ -52,20 +52,20 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
                             for kind in ("enforcement", "emergency", "key_work")},
         # Days the reporter has to answer a resolution; silence counts as "not rated", never as satisfied.
         "VERDICT_DAYS": float(env("VERDICT_DAYS", "3")),
-        # Street performance (webapp/services/metrics.py): the chief acknowledges an escalated case within
+        # Street performance (webapp/services/performance/rates.py): the chief acknowledges an escalated case within
         # ACKNOWLEDGE_HOURS; a case is due to be resolved RESOLUTION_DAYS after it was received; 基本满意
         # counts this much of a 满意 in the satisfaction rate; an alley counts as patrolled for PATROL_GAP_DAYS.
         "ACKNOWLEDGE_HOURS": float(env("ACKNOWLEDGE_HOURS", "2")),
         "RESOLUTION_DAYS": float(env("RESOLUTION_DAYS", "7")),
         "BASICALLY_SATISFIED_WEIGHT": float(env("BASICALLY_SATISFIED_WEIGHT", "0.8")),
         "PATROL_GAP_DAYS": int(env("PATROL_GAP_DAYS", "7")),
-        # Coverage gaps (webapp/services/coverage.py): a volunteer with no patrol, activity check-in or report in
-        # this many days is listed as inactive for the organizer to call. Reminders (webapp/services/reminders.py)
+        # Coverage gaps (webapp/services/organizing/coverage.py): a volunteer with no patrol, activity check-in or report in
+        # this many days is listed as inactive for the organizer to call. Reminders (webapp/services/notifications/reminders.py)
         # are pushed only between these Beijing hours (from, until), never at night.
         "INACTIVE_DAYS": int(env("INACTIVE_DAYS", "30")),
         "REMINDER_FROM_HOUR": int(env("REMINDER_FROM_HOUR", "8")),
         "REMINDER_UNTIL_HOUR": int(env("REMINDER_UNTIL_HOUR", "21")),
-        # Rosters (webapp/services/rosters.py, activities.py, volunteer_hours.py): an Old Neighbour takes 1 to
+        # Rosters (webapp/services/organizing/teams.py, activities.py, volunteer_hours.py): an Old Neighbour takes 1 to
         # POSTS_PER_VOLUNTEER posts, joins 1 to TEAMS_PER_VOLUNTEER teams and attends ACTIVITIES_PER_YEAR
         # activities a year. Check-in opens CHECK_IN_OPENS_MINUTES before the start and closes at the end; by
         # position, within CHECK_IN_RADIUS_M of the place.

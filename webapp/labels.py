@@ -64,7 +64,7 @@ def status_label(status: ReportStatus | str) -> str:
     return str(STATUS_LABELS[ReportStatus(status)])
 
 
-# What each step of the case file is called (codes of webapp.services.transitions.Step, plus "merged_in").
+# What each step of the case file is called (codes of webapp.services.cases.transitions.Step, plus "merged_in").
 STEP_LABELS = {
     "handle_on_spot": _l("Handled on the spot (劝导)"),
     "escalate": _l("Passed to the street chief"),

@@ -8,11 +8,11 @@ from tests.browser.conftest import ARTIFACTS, CHROMIUM, VIEWPORTS, backend_of, s
 from tests.browser.test_report_flow import camera_photo
 from tests.support.clock import Clock
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user
-from tests.services.test_reports import on_alley, report_at
+from tests.services.cases.test_reports import on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Report, ReportStatus, Role
-from webapp.services.claims import claim_alley
-from webapp.services.people import create_user
+from webapp.services.places.claims import claim_alley
+from webapp.services.volunteers.people import create_user
 from webapp.storage import LocalPhotoStorage
 
 pytestmark = pytest.mark.browser

@@ -89,7 +89,7 @@ def test_street_without_alleys_says_so(app, live_server, open_page):
     from shapely.geometry import box
 
     from geo.records import StreetRecord
-    from webapp.services.places import import_streets
+    from webapp.services.places.alleys import import_streets
 
     import_streets([StreetRecord(name="空街道", admin_code=None, geom=box(116.30, 39.90, 116.31, 39.91), source="test")])
     street_id = app.test_client().get("/api/v1/streets").get_json()["streets"][0]["id"]

@@ -9,14 +9,14 @@ from py_vapid import Vapid
 
 from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user
-from tests.services.test_reports import on_alley, report_at
+from tests.services.cases.test_reports import on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Notification, NotificationKind, Role
-from webapp.reports import beijing_time
-from webapp.services.claims import claim_alley
-from webapp.services.delivery import payload as push_payload
-from webapp.services.messages import message_for
-from webapp.services.transitions import Step, transition
+from webapp.reports.blueprint import beijing_time
+from webapp.services.places.claims import claim_alley
+from webapp.services.notifications.delivery import payload as push_payload
+from webapp.services.notifications.messages import message_for
+from webapp.services.cases.transitions import Step, transition
 
 pytestmark = pytest.mark.browser
 

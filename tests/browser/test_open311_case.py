@@ -5,7 +5,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, backend_of, signed_in
 from tests.factories import demo_street, make_user
 from webapp.models import Role
-from webapp.services.api_keys import create_api_key
+from webapp.services.partners.api_keys import create_api_key
 
 pytestmark = pytest.mark.browser
 

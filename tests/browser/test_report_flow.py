@@ -8,7 +8,7 @@ from PIL import Image
 from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
 from tests.browser.test_volunteer_flow import FAKE_GPS
 from tests.factories import PASSWORD, alleys_of, demo_street, make_user, file_report
-from tests.services.test_reports import on_alley, report_at
+from tests.services.cases.test_reports import on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, Role
 from webapp.photos import has_gps_exif

@@ -24,15 +24,15 @@ from werkzeug.security import generate_password_hash
 
 from tests.factories import alleys_of, demo_street, file_report, make_user
 from tests.push.push_service import PushService, b64encode
-from tests.services.test_reports import on_alley, report_at
+from tests.services.cases.test_reports import on_alley, report_at
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Delivery, DeliveryState, Notification, NotificationKind, PushSubscription, Role
-from webapp.services import delivery
-from webapp.services.notifications import notify
-from webapp.services.reports import follow_report
-from webapp.services.subscriptions import subscribe
-from webapp.services.transitions import Step, transition
+from webapp.services.notifications import delivery
+from webapp.services.notifications.outbox import notify
+from webapp.services.cases.reports import follow_report
+from webapp.services.notifications.subscriptions import subscribe
+from webapp.services.cases.transitions import Step, transition
 
 D = DeliveryState
 FINAL = {D.SENT, D.GONE, D.FAILED, D.INTERRUPTED, D.SKIPPED}

@@ -10,7 +10,7 @@ from geo.metric import LocalPlane
 from tests.factories import demo_street, make_user
 from tests.support.clock import Clock
 from webapp.models import Role
-from webapp.services import activities as act
+from webapp.services.organizing import activities as act
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 in Beijing
 PLACE = (116.4035, 39.9330)

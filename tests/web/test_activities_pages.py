@@ -14,8 +14,8 @@ from tests.factories import PASSWORD, demo_street, make_user, other_street
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Attendance, Role
-from webapp.services import activities as act
-from webapp.services.rosters import add_to_team, create_team
+from webapp.services.organizing import activities as act
+from webapp.services.organizing.teams import add_to_team, create_team
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 on Monday 2 March in Beijing
 PLACE = (116.4035, 39.9330)

@@ -10,7 +10,7 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Invitation, Role, Street, User
 from webapp.models.places import utcnow
-from webapp.services import accounts
+from webapp.services.volunteers import accounts
 from webapp.services.demo import DEMO_STREET, load_demo
 
 EN = {"Accept-Language": "en"}

@@ -6,7 +6,7 @@ from tests.factories import demo_street, make_user
 from webapp.errors import Forbidden
 from webapp.extensions import db
 from webapp.models import Category, Role
-from webapp.services.categories import CategoryInput, save_category
+from webapp.services.cases.categories import CategoryInput, save_category
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_demo_is_marked_and_can_run_twice(app):
 
 def test_an_open311_key_is_printed_once_kept_as_a_hash_and_can_be_revoked(app):
     from webapp.models import ApiKey
-    from webapp.services.api_keys import authenticate
+    from webapp.services.partners.api_keys import authenticate
 
     created = run(app, "open311", "keys", "create", "12345热线")
     assert created.exit_code == 0, created.output
@@ -106,7 +106,7 @@ def test_an_open311_key_is_printed_once_kept_as_a_hash_and_can_be_revoked(app):
 
 
 def test_a_partner_account_cannot_sign_in(app, client):
-    from webapp.services.api_keys import create_api_key
+    from webapp.services.partners.api_keys import create_api_key
 
     key, _ = create_api_key("区级平台")
     response = client.post("/login", data={"login": key.user.username, "password": "anything-at-all"})

@@ -6,7 +6,7 @@ import pytest
 from flask_login import FlaskLoginClient
 
 from tests.factories import alleys_of, demo_street, make_user, other_street
-from tests.services.test_coverage import claim, patrol
+from tests.services.organizing.test_coverage import claim, patrol
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Role, User

@@ -12,11 +12,11 @@ from sqlalchemy import event
 
 from tests.support.clock import Clock
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user, other_street
-from tests.services.test_reports import jpeg, on_alley, report_at
+from tests.services.cases.test_reports import jpeg, on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Role, Whistle
-from webapp.services.people import create_user
-from webapp.services.transitions import Step, transition
+from webapp.services.volunteers.people import create_user
+from webapp.services.cases.transitions import Step, transition
 from webapp.storage import LocalPhotoStorage
 
 EN = {"Accept-Language": "en"}

@@ -4,10 +4,10 @@ from flask_login import FlaskLoginClient
 from py_vapid import Vapid
 
 from tests.factories import make_user
-from tests.services.test_delivery import browser_subscription
+from tests.services.notifications.test_delivery import browser_subscription
 from webapp.extensions import db
 from webapp.models import NotificationKind, PushSubscription, Role
-from webapp.services.notifications import notify
+from webapp.services.notifications.outbox import notify
 
 K = NotificationKind
 

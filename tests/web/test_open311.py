@@ -12,14 +12,14 @@ from shapely.geometry import LineString, MultiLineString
 from sqlalchemy import func, select
 
 from tests.factories import alleys_of, demo_street, make_user
-from tests.services.test_reports import on_alley
+from tests.services.cases.test_reports import on_alley
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import (Alley, Category, Notification, NotificationKind, PartnerRequest, PartnerUpdate, Report,
                            ReportEvent, Role, User, Whistle)
-from webapp.services.api_keys import create_api_key
+from webapp.services.partners.api_keys import create_api_key
 from webapp.services.demo import DEMO_STREET
-from webapp.services.transitions import Step, transition
+from webapp.services.cases.transitions import Step, transition
 
 BASE = "/open311/v2"
 FORMATS = ("json", "xml")

@@ -12,7 +12,7 @@ from tests.web.test_open311 import (BASE, answer, api_key, file_case, fmt, get_c
 from tests.web.test_open311_errors import assert_error
 from webapp.extensions import db
 from webapp.models import Report, Role
-from webapp.services.claims import claim_alley
+from webapp.services.places.claims import claim_alley
 
 
 

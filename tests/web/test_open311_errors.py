@@ -16,7 +16,7 @@ from tests.web.test_open311 import (BASE, BEIJING, answer, api_key, counts, file
                                     fmt, get_case, valid_fields)  # (api_key and fmt are fixtures)
 from webapp.extensions import db
 from webapp.models import Category, Report, ReportEvent
-from webapp.services.api_keys import create_api_key, revoke_api_key
+from webapp.services.partners.api_keys import create_api_key, revoke_api_key
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=BEIJING)

@@ -14,8 +14,8 @@ from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Activity, Attendance, PostHolding, Role, ServicePost, Team, TeamMembership, User
 from webapp.models.reports import as_utc
-from webapp.services import activities as act
-from webapp.services.rosters import add_to_team, create_post, create_team, take_post
+from webapp.services.organizing import activities as act
+from webapp.services.organizing.teams import add_to_team, create_post, create_team, take_post
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 on 2 March 2026 in Beijing
 EN = {"Accept-Language": "en"}

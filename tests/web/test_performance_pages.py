@@ -10,9 +10,9 @@ from flask_login import FlaskLoginClient
 from openpyxl import load_workbook
 
 from tests.factories import alleys_of, demo_street, file_report, make_user, other_street
-from tests.services.test_reports import on_alley, report_at
+from tests.services.cases.test_reports import on_alley, report_at
 from webapp.models import Role
-from webapp.services.transitions import Step, transition
+from webapp.services.cases.transitions import Step, transition
 
 EN = {"Accept-Language": "en"}
 

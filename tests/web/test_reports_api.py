@@ -8,7 +8,7 @@ from flask_login import FlaskLoginClient
 from PIL import Image
 
 from tests.factories import alleys_of, demo_street, make_user
-from tests.services.test_reports import jpeg, on_alley
+from tests.services.cases.test_reports import jpeg, on_alley
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, Role
 from webapp.photos import has_gps_exif
@@ -112,7 +112,7 @@ def test_categories_have_names_in_the_users_language(app, client):
 
 
 def test_the_steward_handles_it_on_the_spot_and_the_public_sees_the_step_but_not_the_note(reporter, app):
-    from webapp.services.claims import claim_alley
+    from webapp.services.places.claims import claim_alley
     client, (lon, lat), _ = reporter
     filed = client.post("/api/v1/reports", json=body(lon, lat)).get_json()
     steward = make_user(Role.STEWARD)

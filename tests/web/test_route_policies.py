@@ -8,13 +8,13 @@ from flask_login import FlaskLoginClient
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import Alley, Role, User
-from webapp.services.accounts import create_invitation
+from webapp.services.volunteers.accounts import create_invitation
 from webapp.services.demo import load_demo
-from webapp.services.reports import ReportInput
-from webapp.services.activities import schedule_activity
-from webapp.services.rosters import create_post, create_team
+from webapp.services.cases.reports import ReportInput
+from webapp.services.organizing.activities import schedule_activity
+from webapp.services.organizing.teams import create_post, create_team
 from tests.factories import file_report
-from tests.services.test_reports import jpeg, on_alley
+from tests.services.cases.test_reports import jpeg, on_alley
 
 ANON = "anonymous"
 WHO = [ANON] + [role.value for role in Role]

@@ -13,13 +13,13 @@ from sqlalchemy import event, update
 from werkzeug.security import generate_password_hash
 
 from tests.factories import alleys_of, demo_street, file_report, make_user, other_street
-from tests.services.test_reports import on_alley
+from tests.services.cases.test_reports import on_alley
 from webapp.extensions import db
 from webapp.models import CHIEF_QUEUE, Report, Role
-from webapp.services import triage
-from webapp.services.reports import ReportInput
+from webapp.services.cases import triage
+from webapp.services.cases.reports import ReportInput
 from tests.support.clock import Clock
-from webapp.services.transitions import Step, transition
+from webapp.services.cases.transitions import Step, transition
 
 EN = {"Accept-Language": "en"}
 WHISTLE_MINUTES = 30

@@ -6,7 +6,7 @@ import pytest
 from flask_login import FlaskLoginClient
 
 from tests.factories import alleys_of, demo_street, make_user
-from tests.services.test_patrols import START, walk_along
+from tests.services.places.test_patrols import START, walk_along
 from webapp.models import Role
 
 

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.activities import bp, clock_time, hours_text
+from webapp.activities.blueprint import bp, clock_time, hours_text
 from webapp.activities.forms import parse_proof
 from webapp.errors import DomainError, Forbidden
-from webapp.services import activities
+from webapp.services.organizing import activities
 from webapp.urls import local_path
 
 

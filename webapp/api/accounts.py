@@ -5,10 +5,10 @@ from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.errors import BadRequest, Unauthorized
 from webapp.policies import can_view_account
-from webapp.services import accounts
+from webapp.services.volunteers import accounts
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from webapp import clock
 from webapp.activities.forms import parse_proof
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.errors import BadRequest
 from webapp.models import Attendance
 from webapp.models.reports import as_utc
-from webapp.services import activities
+from webapp.services.organizing import activities
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -5,13 +5,13 @@ from flask_login import current_user, login_required
 from geoalchemy2.shape import to_shape
 
 from webapp import clock
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.api.reports import _whistle_json
 from webapp.errors import Forbidden
 from webapp.labels import WHISTLE_LABELS, WHISTLE_STATUS_LABELS, status_label
 from webapp.models.reports import as_utc
 from webapp.policies import can_view_department_work
-from webapp.services.department_work import minutes_left, officer_steps, whistles_for_officer
+from webapp.services.cases.department_work import minutes_left, officer_steps, whistles_for_officer
 
 
 def _iso(moment) -> str | None:

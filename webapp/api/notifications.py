@@ -2,12 +2,12 @@
 from flask import jsonify, request
 from flask_login import current_user, login_required
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.channels import webpush
 from webapp.errors import BadRequest
 from webapp.models import URGENT_PUSH_KINDS
-from webapp.services import notifications, subscriptions
-from webapp.services.messages import message_for
+from webapp.services.notifications import outbox, subscriptions
+from webapp.services.notifications.messages import message_for
 
 
 def notification_json(notification) -> dict:
@@ -26,16 +26,16 @@ def _private(response):
 @login_required
 def notification_list():
     before = request.args.get("before", type=int)
-    items = notifications.inbox(current_user, before_id=before)
-    return _private(jsonify({"unread": notifications.unread_count(current_user),
+    items = outbox.inbox(current_user, before_id=before)
+    return _private(jsonify({"unread": outbox.unread_count(current_user),
                              "items": [notification_json(n) for n in items],
-                             "next_before": items[-1].id if len(items) == notifications.INBOX_PAGE else None}))
+                             "next_before": items[-1].id if len(items) == outbox.INBOX_PAGE else None}))
 
 
 @bp.get("/notifications/unread")
 @login_required
 def notification_unread():
-    return _private(jsonify({"unread": notifications.unread_count(current_user)}))
+    return _private(jsonify({"unread": outbox.unread_count(current_user)}))
 
 
 @bp.post("/notifications/read")
@@ -45,8 +45,8 @@ def notification_read():
     ids = body.get("ids")
     if ids is not None and not (isinstance(ids, list) and all(isinstance(i, int) for i in ids)):
         raise BadRequest(field="ids")
-    notifications.mark_read(current_user, ids)
-    return _private(jsonify({"unread": notifications.unread_count(current_user)}))
+    outbox.mark_read(current_user, ids)
+    return _private(jsonify({"unread": outbox.unread_count(current_user)}))
 
 
 def preferences_json() -> dict:

@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json (a test keeps it complete)."""
 from flask import jsonify
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 
 
 def _json(schema: dict, description: str = "OK") -> dict:
@@ -50,7 +50,7 @@ STEP_BODY = {"content": {
     "application/json": {"schema": {"type": "object", "properties": STEP_FIELDS}},
     "multipart/form-data": {"schema": {"type": "object", "properties": STEP_FIELDS | {
         "photo": {"type": "string", "format": "binary"}}}}}}
-# Each step of the case lifecycle (webapp/services/transitions.py MOVES): who takes it and what it needs.
+# Each step of the case lifecycle (webapp/services/cases/transitions.py MOVES): who takes it and what it needs.
 STEPS = {
     "handle-on-spot": "劝导: a steward of the report's alley marks it handled on the spot; `note` required",
     "escalate": "Pass the report to the street chief (the alley's stewards, or the reporter)",

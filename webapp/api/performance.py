@@ -3,9 +3,9 @@ from flask import jsonify, request
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.performance.query import DashboardQuery
-from webapp.services import performance
+from webapp.services.performance import dashboard as performance
 
 
 def _private(response):

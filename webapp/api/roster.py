@@ -3,10 +3,10 @@ from flask import jsonify
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.roster.routes import roster_filter
 from webapp.roster.scope import managed_street
-from webapp.services.volunteer_accounts import roster_page
+from webapp.services.organizing.roster import roster_page
 
 FIELDS = ("id", "name", "phone", "teams", "posts", "activities", "patrol_hours", "activity_hours", "hours",
           "rule", "is_active")

@@ -6,10 +6,11 @@ from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.errors import BadRequest, Forbidden
 from webapp.policies import can_view_map
-from webapp.services import claims, places
+from webapp.services.places import claims
+from webapp.services.places import alleys as places
 
 GEOJSON = "application/geo+json"
 

@@ -3,11 +3,11 @@ from flask import jsonify, request
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.errors import Forbidden
 from webapp.policies import can_view_triage
-from webapp.services import triage
-from webapp.services.triage import QueueFilters
+from webapp.services.cases import triage
+from webapp.services.cases.triage import QueueFilters
 
 
 def queue_item_json(item: triage.QueueItem) -> dict:

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from geo.tracks import Fix
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.errors import BadRequest
 from webapp.labels import CHECKLIST_LABELS
 from webapp.models import CHECKLIST_ITEMS
-from webapp.services import claims, patrols, places
+from webapp.services.places import alley_state, claims, patrols
+from webapp.services.places import alleys as places
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -40,7 +41,7 @@ def my_alleys():
     extents = places.alley_extents([c.alley_id for c in held])
     return jsonify({"alleys": [
         {"id": c.alley.id, "name": c.alley.name, "length_m": c.alley.length_m, "street_id": c.alley.street_id,
-         "claimed_at": _iso(c.claimed_at), "last_patrol_at": _iso(patrols.last_patrol_at(c.alley_id)),
+         "claimed_at": _iso(c.claimed_at), "last_patrol_at": _iso(alley_state.last_patrol_at(c.alley_id)),
          "bbox": extents.get(c.alley_id)}
         for c in held]})
 

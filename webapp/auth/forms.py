@@ -5,7 +5,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from webapp.errors import DomainError
-from webapp.services import accounts
+from webapp.services.volunteers import accounts
 
 
 def _checked_by(check):

@@ -4,12 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_limiter.util import get_remote_address
 
-from webapp.auth import bp
+from webapp.auth.blueprint import bp
 from webapp.auth.forms import LoginForm, PasswordForm, RegisterForm
 from webapp.errors import DomainError, Forbidden
 from webapp.extensions import limiter
 from webapp.policies import can_change_password
-from webapp.services import accounts
+from webapp.services.volunteers import accounts
 from webapp.urls import local_path
 
 

@@ -1,6 +1,3 @@
 """Editing report categories (organizers and admins)."""
-from flask import Blueprint
-
-bp = Blueprint("categories", __name__)
-
-from webapp.categories import routes  # noqa: E402,F401
+from webapp.categories.blueprint import bp  # noqa: F401
+from webapp.categories import routes  # noqa: F401  (they attach their routes to bp)

@@ -4,11 +4,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.categories import bp
+from webapp.categories.blueprint import bp
 from webapp.errors import BadRequest, DomainError, Forbidden
 from webapp.labels import WHISTLE_LABELS
 from webapp.policies import can_edit_categories
-from webapp.services.categories import CategoryInput, all_categories, all_departments, save_category
+from webapp.services.cases.categories import CategoryInput, all_categories, all_departments, save_category
 
 
 def category_input(form) -> CategoryInput:

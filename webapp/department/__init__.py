@@ -1,6 +1,3 @@
 """Department officers' view: whistles for my department, 报到, notes and evidence, my part done."""
-from flask import Blueprint
-
-bp = Blueprint("department", __name__)
-
-from webapp.department import routes  # noqa: E402,F401
+from webapp.department.blueprint import bp  # noqa: F401
+from webapp.department import routes  # noqa: F401  (they attach their routes to bp)

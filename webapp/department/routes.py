@@ -3,7 +3,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from webapp.api.department import department_work
-from webapp.department import bp
+from webapp.department.blueprint import bp
 from webapp.errors import Forbidden
 from webapp.policies import can_view_department_work
 

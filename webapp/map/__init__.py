@@ -1,6 +1,3 @@
 """The map pages: a street's alleys on a Leaflet map."""
-from flask import Blueprint
-
-bp = Blueprint("map", __name__)
-
-from webapp.map import routes  # noqa: E402,F401
+from webapp.map.blueprint import bp  # noqa: F401
+from webapp.map import routes  # noqa: F401  (they attach their routes to bp)

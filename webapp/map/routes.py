@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.errors import Forbidden
-from webapp.map import bp
+from webapp.map.blueprint import bp
 from webapp.policies import can_view_map
-from webapp.services import places
+from webapp.services.places import alleys as places
 
 
 def _chosen_street(streets: list[dict]) -> dict | None:

@@ -13,7 +13,7 @@ COUNTED_COLUMNS = ["report_id", "alley_id", "category_id", "outcome", "response_
 
 
 class CaseFacts(db.Model):
-    """The pre-aggregation behind the performance dashboard (rules: webapp/services/metrics.py).
+    """The pre-aggregation behind the performance dashboard (rules: webapp/services/performance/rates.py).
 
     Each column is a fact of the case, never of the clock: whether a deadline has passed is decided when the
     rates are counted, so a row changes only when its case does (in the same transaction)."""

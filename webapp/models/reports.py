@@ -17,7 +17,7 @@ class WhistleKind(enum.Enum):
 
 
 class ReportStatus(enum.Enum):
-    """Where a case stands; the legal steps between them are in webapp.services.transitions.MOVES."""
+    """Where a case stands; the legal steps between them are in webapp.services.cases.transitions.MOVES."""
     SUBMITTED = "submitted"
     HANDLED_ON_SPOT = "handled_on_spot"  # 劝导: a steward settled it there and then
     ESCALATED = "escalated"  # passed up to the street chief
@@ -78,7 +78,7 @@ class Category(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     keywords: Mapped[str] = mapped_column(db.String(200), default="", server_default="")  # comma-separated
     # Extra questions the category asks (Open311 attributes): [{code, datatype, required, order,
-    # description_zh, description_en, values: [{key, name_zh, name_en}]}]; see webapp.services.open311.
+    # description_zh, description_en, values: [{key, name_zh, name_en}]}]; see webapp.services.partners.open311.
     questions: Mapped[list] = mapped_column(JSON, default=list, server_default=db.text("'[]'"))
 
     def name_for(self, locale: str) -> str:

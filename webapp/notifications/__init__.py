@@ -1,19 +1,3 @@
 """The inbox (a bell with an unread count on every page) and the notification settings per user and device."""
-from flask import Blueprint
-from flask_login import current_user
-
-bp = Blueprint("notifications", __name__)
-
-
-@bp.app_context_processor
-def unread_notifications():
-    # A callable, so the count is only asked for on pages that show the bell.
-    def count() -> int:
-        from webapp.services.notifications import unread_count
-
-        return unread_count(current_user) if current_user.is_authenticated else 0
-
-    return {"unread_notifications": count}
-
-
-from webapp.notifications import routes  # noqa: E402,F401
+from webapp.notifications.blueprint import bp  # noqa: F401
+from webapp.notifications import routes  # noqa: F401  (they attach their routes to bp)

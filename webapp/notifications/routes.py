@@ -7,19 +7,19 @@ from webapp.channels import webpush
 from webapp.extensions import db
 from webapp.labels import NOTIFICATION_KIND_LABELS
 from webapp.models import URGENT_PUSH_KINDS, Notification
-from webapp.notifications import bp
-from webapp.services import notifications, subscriptions
-from webapp.services.messages import message_for
+from webapp.notifications.blueprint import bp
+from webapp.services.notifications import outbox, subscriptions
+from webapp.services.notifications.messages import message_for
 
 
 @bp.get("/notifications")
 @login_required
 def index():
     before = request.args.get("before", type=int)
-    items = notifications.inbox(current_user, before_id=before)
+    items = outbox.inbox(current_user, before_id=before)
     return render_template("notifications/index.html", items=[(n, message_for(n)) for n in items],
-                           unread=notifications.unread_count(current_user),
-                           next_before=items[-1].id if len(items) == notifications.INBOX_PAGE else None)
+                           unread=outbox.unread_count(current_user),
+                           next_before=items[-1].id if len(items) == outbox.INBOX_PAGE else None)
 
 
 @bp.get("/notifications/<int:notification_id>")
@@ -31,14 +31,14 @@ def open_one(notification_id: int):
     if notification is None or notification.user_id != current_user.id:
         return redirect(url_for("notifications.index"))
     target = message_for(notification).url
-    notifications.mark_read(current_user, [notification.id])
+    outbox.mark_read(current_user, [notification.id])
     return redirect(target)
 
 
 @bp.post("/notifications/read")
 @login_required
 def read_all():
-    notifications.mark_read(current_user)
+    outbox.mark_read(current_user)
     return redirect(url_for("notifications.index"))
 
 

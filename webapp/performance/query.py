@@ -9,7 +9,7 @@ from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
 from webapp.models import Alley, Category, Department
 from webapp.policies import can_view_performance, performance_street_ids
-from webapp.services.performance import BUCKETS, MAX_DAYS, Period, Scope, names_of_streets
+from webapp.services.performance.dashboard import BUCKETS, MAX_DAYS, Period, Scope, names_of_streets
 
 DAY_CHOICES = (1, 7, 30, 90)
 DEFAULT_DAYS = 30

@@ -8,10 +8,12 @@ from flask_login import current_user, login_required
 
 from webapp import clock
 from webapp.errors import BadRequest, NotFound
-from webapp.performance import bp, charts, exports
+from webapp.performance import charts, exports
+from webapp.performance.blueprint import bp
 from webapp.performance.query import DAY_CHOICES, DashboardQuery, check_day
-from webapp.services import performance, places
-from webapp.services.performance import BUCKETS, TABLES, Period
+from webapp.services.performance import dashboard as performance
+from webapp.services.places import alleys
+from webapp.services.performance.dashboard import BUCKETS, TABLES, Period
 
 CHART_TABLES = {"rates": "series", "categories": "categories", "hotspots": "hotspots"}
 
@@ -35,7 +37,7 @@ def _links(query: DashboardQuery) -> dict:
 
 def _map_config(query: DashboardQuery) -> dict:
     config = current_app.config
-    boxes = [s["bbox"] for s in places.list_streets()
+    boxes = [s["bbox"] for s in alleys.list_streets()
              if s["bbox"] and (query.scope.street_ids is None or s["id"] in query.scope.street_ids)]
     bbox = ([min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
             if boxes else None)

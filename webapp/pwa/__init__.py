@@ -1,6 +1,3 @@
 """The installable-app shell: web manifest, service worker at /sw.js, offline page, versioned assets."""
-from flask import Blueprint
-
-bp = Blueprint("pwa", __name__)
-
-from webapp.pwa import routes  # noqa: E402,F401
+from webapp.pwa.blueprint import bp  # noqa: F401
+from webapp.pwa import routes  # noqa: F401  (they attach their routes to bp)

@@ -10,7 +10,7 @@ from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, S
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.labels import PRIORITY_LABELS, SATISFACTION_LABELS, WHISTLE_LABELS
-from webapp.services.transitions import Step
+from webapp.services.cases.transitions import Step
 
 # What a chief often answers (回复模板); the chosen text lands in the note, where it can be edited.
 REPLY_TEMPLATES = (

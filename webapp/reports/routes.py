@@ -8,12 +8,12 @@ from webapp.api.reports import report_for, step_input
 from webapp.errors import DomainError
 from webapp.labels import actor_role_label, step_label
 from webapp.photos import MAX_BYTES, PhotoTooLarge, PhotoTooManyPixels, PhotoTypeNotSupported, PhotoUnreadable
-from webapp.reports import bp
+from webapp.reports.blueprint import bp
 from webapp.reports.forms import STEP_FORMS, reply_text, step_form
-from webapp.services import reports
-from webapp.services.categories import all_departments
-from webapp.services.claims import claimed_alley_ids
-from webapp.services.transitions import MOVES, Needs, Step, get_report, transition
+from webapp.services.cases import reports
+from webapp.services.cases.categories import all_departments
+from webapp.services.places.claims import claimed_alley_ids
+from webapp.services.cases.transitions import MOVES, Needs, Step, get_report, transition
 from webapp.urls import local_path
 
 STEP = "<any(" + ", ".join(step.value for step in STEP_FORMS) + "):step>"

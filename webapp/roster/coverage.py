@@ -4,9 +4,9 @@ from flask import current_app, jsonify, make_response, render_template, url_for
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.roster import bp
+from webapp.roster.blueprint import bp
 from webapp.roster.scope import managed_street
-from webapp.services.coverage import coverage_gaps
+from webapp.services.organizing.coverage import coverage_gaps
 
 
 def _private(response):

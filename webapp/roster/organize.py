@@ -1,5 +1,5 @@
 """The organizer's pages for a street's teams, service posts and group activities (tablet and desktop first).
-Each POST changes one thing through webapp/services/rosters.py or activities.py and comes back with a flash;
+Each POST changes one thing through webapp/services/organizing/teams.py or activities.py and comes back with a flash;
 a refused change (a DomainError other than Forbidden) is flashed in the reader's language and changes nothing."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,11 +13,12 @@ from webapp.clock import BEIJING
 from webapp.errors import BadRequest, DomainError, Forbidden
 from webapp.policies import can_manage_roster_anywhere
 from webapp.qr import qr_svg
-from webapp.reports import beijing_time
-from webapp.roster import bp
+from webapp.reports.blueprint import beijing_time
+from webapp.roster.blueprint import bp
 from webapp.roster.scope import managed_street
-from webapp.services import activities as activity_rules
-from webapp.services import organizing, rosters
+from webapp.services.organizing import activities as activity_rules
+from webapp.services.organizing import listings
+from webapp.services.organizing import teams as rosters
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -60,8 +61,8 @@ def _changed(action, done, back: str):
 def teams():
     _organizer_only()
     street = managed_street(current_user)
-    return render_template("roster/teams.html", street=street, teams=organizing.teams_of_street(street.id),
-                           alleys=organizing.street_alleys(street.id))
+    return render_template("roster/teams.html", street=street, teams=listings.teams_of_street(street.id),
+                           alleys=listings.street_alleys(street.id))
 
 
 @bp.post("/teams")
@@ -100,10 +101,10 @@ def _year() -> int:
 @login_required
 def team(team_id: int):
     _organizer_only()
-    street = _street_of(organizing.get_team(team_id))
+    street = _street_of(listings.get_team(team_id))
     year = _year()
-    return render_template("roster/team.html", street=street, page=organizing.team_page(team_id, year, clock.now()),
-                           alleys=organizing.street_alleys(street.id), this_year=clock.today().year)
+    return render_template("roster/team.html", street=street, page=listings.team_page(team_id, year, clock.now()),
+                           alleys=listings.street_alleys(street.id), this_year=clock.today().year)
 
 
 def _team_back(team_id: int, anchor: str = "") -> str:
@@ -114,7 +115,7 @@ def _team_back(team_id: int, anchor: str = "") -> str:
 @login_required
 def set_team_alleys(team_id: int):
     _organizer_only()
-    _street_of(organizing.get_team(team_id))
+    _street_of(listings.get_team(team_id))
     back = _team_back(team_id, "#team-alleys")
     try:
         alley_ids = _alley_ids(request.form)
@@ -129,7 +130,7 @@ def set_team_alleys(team_id: int):
 @login_required
 def add_member(team_id: int):
     _organizer_only()
-    _street_of(organizing.get_team(team_id))
+    _street_of(listings.get_team(team_id))
     back = _team_back(team_id, "#team-members")
     leader = request.form.get("leader") in ("1", "on")
     return _changed(lambda: rosters.add_to_team(current_user, team_id, _user_id(request.form), leader=leader),
@@ -140,7 +141,7 @@ def add_member(team_id: int):
 @login_required
 def set_leader(team_id: int, user_id: int):
     _organizer_only()
-    _street_of(organizing.get_team(team_id))
+    _street_of(listings.get_team(team_id))
     leader = request.form.get("leader") == "1"
     return _changed(lambda: rosters.set_team_leader(current_user, team_id, user_id, leader),
                     lambda m: (_("%(name)s is now a leader of the team.", name=m.user.display_name) if leader else
@@ -152,7 +153,7 @@ def set_leader(team_id: int, user_id: int):
 @login_required
 def remove_member(team_id: int, user_id: int):
     _organizer_only()
-    _street_of(organizing.get_team(team_id))
+    _street_of(listings.get_team(team_id))
     return _changed(lambda: rosters.remove_from_team(current_user, team_id, user_id),
                     lambda m: _("%(name)s left the team.", name=m.user.display_name),
                     _team_back(team_id, "#team-members"))
@@ -165,8 +166,8 @@ def remove_member(team_id: int, user_id: int):
 def posts():
     _organizer_only()
     street = managed_street(current_user)
-    return render_template("roster/posts.html", street=street, posts=organizing.posts_of_street(street.id),
-                           volunteers=organizing.street_volunteers(street.id))
+    return render_template("roster/posts.html", street=street, posts=listings.posts_of_street(street.id),
+                           volunteers=listings.street_volunteers(street.id))
 
 
 @bp.post("/posts")
@@ -184,7 +185,7 @@ def create_post():
 @login_required
 def assign_post(post_id: int):
     _organizer_only()
-    street = _street_of(organizing.get_post(post_id))
+    street = _street_of(listings.get_post(post_id))
     return _changed(lambda: rosters.take_post(current_user, post_id, _user_id(request.form)),
                     lambda h: _("%(name)s now holds the post %(post)s.", name=h.user.display_name, post=h.post.name),
                     url_for("roster.posts", street=street.id) + f"#post-{post_id}")
@@ -194,7 +195,7 @@ def assign_post(post_id: int):
 @login_required
 def release_post(post_id: int, user_id: int):
     _organizer_only()
-    street = _street_of(organizing.get_post(post_id))
+    street = _street_of(listings.get_post(post_id))
     return _changed(lambda: rosters.leave_post(current_user, post_id, user_id),
                     lambda h: _("%(name)s no longer holds the post %(post)s.", name=h.user.display_name,
                                 post=h.post.name),
@@ -260,11 +261,11 @@ def beijing_span(starts_at: datetime, ends_at: datetime, length: str = "short") 
 
 
 def _activities_page(street, error=None, status=200):
-    upcoming, past, more = organizing.activities_of_street(street.id, clock.now())
-    picker = {"bbox": organizing.alleys_extent(street.id), "streetId": street.id,
+    upcoming, past, more = listings.activities_of_street(street.id, clock.now())
+    picker = {"bbox": listings.alleys_extent(street.id), "streetId": street.id,
               "alleysUrl": url_for("api.alleys")}
     return render_template("roster/activities.html", street=street, upcoming=upcoming, past=past, more_past=more,
-                           teams=organizing.teams_of_street(street.id), picker=picker, error=error,
+                           teams=listings.teams_of_street(street.id), picker=picker, error=error,
                            submitted=request.form if error else None), status
 
 
@@ -298,8 +299,8 @@ def schedule_activity():
 @login_required
 def activity(activity_id: int):
     _organizer_only()
-    street = _street_of(organizing.get_activity(activity_id))
-    page = organizing.activity_page(activity_id, clock.now())
+    street = _street_of(listings.get_activity(activity_id))
+    page = listings.activity_page(activity_id, clock.now())
     a = page.activity
     check_in_url = url_for("activities.check_in", activity_id=a.id, code=a.check_in_code, _external=True)
     return render_template("roster/activity.html", street=street, page=page, check_in_url=check_in_url,
@@ -310,7 +311,7 @@ def activity(activity_id: int):
 @login_required
 def credit_hours(activity_id: int):
     _organizer_only()
-    _street_of(organizing.get_activity(activity_id))
+    _street_of(listings.get_activity(activity_id))
     back = url_for("roster.activity", activity_id=activity_id) + "#attendance"
 
     def credit():

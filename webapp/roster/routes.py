@@ -12,11 +12,13 @@ from webapp import clock
 from webapp.errors import BadRequest, Conflict, DomainError
 from webapp.models import Role
 from webapp.qr import qr_svg
-from webapp.roster import bp
+from webapp.roster.blueprint import bp
 from webapp.roster.scope import managed_street
-from webapp.services import accounts, roster_files, volunteer_accounts
-from webapp.services.roster_files import RosterInvalid
-from webapp.services.volunteer_accounts import RosterFilter
+from webapp.services.volunteers import accounts
+from webapp.services.organizing import roster_files
+from webapp.services.organizing import roster as volunteer_accounts
+from webapp.services.organizing.roster_files import RosterInvalid
+from webapp.services.organizing.roster import RosterFilter
 from webapp.spreadsheets import csv_bytes, xlsx_bytes
 
 INVITE_ROLES = (Role.STEWARD, Role.OLD_NEIGHBOUR)

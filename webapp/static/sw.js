@@ -69,7 +69,7 @@ self.addEventListener('sync', (event) => {
   }));
 });
 
-// Web Push: the server's message (webapp.services.delivery: id, kind, title, body, url, tag) shown as a
+// Web Push: the server's message (webapp.services.notifications.delivery: id, kind, title, body, url, tag) shown as a
 // system notification; open pages are told so their bell counts at once instead of at the next poll.
 const APP_NAME = '小巷管家';
 const NOTIFICATION_ICON = '/static/icons/icon-192.png';

@@ -10,10 +10,11 @@ from webapp import clock
 from webapp.api.triage import counts_json, queue_item_json
 from webapp.errors import Forbidden
 from webapp.policies import can_view_triage
-from webapp.services import places, triage
+from webapp.services.places import alleys as places
+from webapp.services.cases import triage
 from webapp.labels import SHORT_STATUS_LABELS
-from webapp.services.triage import QUEUE_STATUSES, QueueFilters
-from webapp.triage import bp
+from webapp.services.cases.triage import QUEUE_STATUSES, QueueFilters
+from webapp.triage.blueprint import bp
 
 POLL_SECONDS = 20
 AGE_CHOICES = (2, 24, 72, 168)  # hours: the "older than" options

@@ -1,4 +1,4 @@
-"""Case facts: one row per case with what the street rates count (webapp/services/metrics.py); patrols
+"""Case facts: one row per case with what the street rates count (webapp/services/performance/rates.py); patrols
 indexed by when they ended (coverage).
 
 Cases filed before this revision get their rows from `flask --app wsgi metrics rebuild`.

@@ -1,0 +1,3 @@
+"""Cases (一事一案): filing a report (reports.py), every later step of the case file (transitions.py), the chief's
+queue (triage.py), a department officer's whistles (department_work.py) and the report categories
+(categories.py). May call performance, notifications and places."""
