@@ -8,7 +8,7 @@ RUN_DEBS := python3-venv python3-dev libsqlite3-mod-spatialite
 TEST_DEBS := $(RUN_DEBS) postgresql postgresql-postgis chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-deps-run system-deps-test translations update-translations bench clean
+.PHONY: run test test-quick system-deps-run system-deps-test translations update-translations bench clean
 
 run: system-deps-run $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
@@ -17,8 +17,15 @@ run: system-deps-run $(VENV)/.runtime translations
 	$(BIN)/flask notify vapid-keys
 	NOTIFY_WORKER_IN_PROCESS=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Every suite on both databases, browser tests included, one worker per core (each worker has its own
+# SpatiaLite files and its own PostGIS cluster); the 15 slowest tests are listed at the end.
+PYTEST_WORKERS ?= auto
 test: system-deps-test $(VENV)/.dev translations
-	ALLEYS_REQUIRE_POSTGIS=1 $(BIN)/pytest
+	ALLEYS_REQUIRE_POSTGIS=1 $(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15
+
+# The inner loop: SpatiaLite only, no browser.
+test-quick: system-deps-run $(VENV)/.dev translations
+	ALLEYS_BACKENDS=spatialite $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" --durations=15
 
 bench: system-deps-test $(VENV)/.dev translations
 	$(BIN)/python -m bench.run_all

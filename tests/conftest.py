@@ -15,8 +15,10 @@ from tests.support.postgis_cluster import PostgisCluster, PostgisUnavailable  # 
 from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 
-BACKENDS = ("spatialite", "postgis")
+# ALLEYS_BACKENDS=spatialite (make test-quick) runs the database tests on the embedded default only.
+BACKENDS = tuple(os.environ.get("ALLEYS_BACKENDS", "spatialite,postgis").split(","))
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"  # throwaway users; the app's default stays scrypt
 KEEP_TABLES = {"departments", "categories"}  # seeded by the migrations
 
 
@@ -30,7 +32,8 @@ def shared_data(relative: str) -> Path:
 
 def config_for(database_url: str) -> dict:
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH}
 
 
 @pytest.fixture(scope="session")

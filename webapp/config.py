@@ -25,6 +25,9 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "SECRET_KEY": _secret_key(instance_dir),
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL", f"sqlite:///{instance_dir / 'alleys.sqlite'}"),
         "SPATIALITE_LIBRARY_PATH": env("SPATIALITE_LIBRARY_PATH", "mod_spatialite"),
+        # Werkzeug's scrypt: slow on purpose against stolen hashes. The test suite, which makes thousands of
+        # throwaway users, sets a cheap method instead; a check reads the method from the stored hash.
+        "PASSWORD_HASH_METHOD": env("PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ("zh_Hans", "en"),

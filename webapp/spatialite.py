@@ -1,12 +1,28 @@
 """Makes every SQLite connection a SpatiaLite one: extension loaded, metadata present, FKs on, WAL."""
+import sqlite3
+import sys
+
 from geoalchemy2.admin.dialects.sqlite import init_spatialite
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
+NO_EXTENSIONS = ("This Python ({python}) cannot load SQLite extensions, which SpatiaLite needs: use Debian's "
+                 "/usr/bin/python3 (make run builds .venv with it) or a Python built with "
+                 "--enable-loadable-sqlite-extensions.")
+
+
+def require_extension_loading(connection_class=sqlite3.Connection) -> None:
+    """Many self-built Pythons (pyenv's default among them) leave extension loading out of sqlite3: say so in one
+    sentence and stop with status 1, instead of a traceback at the first query."""
+    if not hasattr(connection_class, "enable_load_extension"):
+        raise SystemExit(NO_EXTENSIONS.format(python=sys.executable))
+
+
 def attach_spatialite(engine: Engine, library_path: str) -> None:
     if engine.dialect.name != "sqlite":
         return
+    require_extension_loading()
 
     @event.listens_for(engine, "connect")
     def load_extension(dbapi_conn, _record):

@@ -19,7 +19,8 @@ def _texts_in_code() -> set[str]:
 
 
 def test_every_text_in_the_code_is_translated_to_chinese():
-    catalog = read_po(CATALOG.open("rb"))
+    with CATALOG.open("rb") as po:
+        catalog = read_po(po)
     # A plural message is known by its singular and translated when each of its forms is (zh_Hans has one).
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog
                   if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])
@@ -29,4 +30,5 @@ def test_every_text_in_the_code_is_translated_to_chinese():
 
 
 def test_the_catalog_is_not_fuzzy_so_it_compiles():
-    assert not read_po(CATALOG.open("rb")).fuzzy
+    with CATALOG.open("rb") as po:
+        assert not read_po(po).fuzzy

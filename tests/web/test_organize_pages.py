@@ -188,7 +188,8 @@ def test_scheduling_converts_beijing_time_and_the_page_shows_the_qr_code_and_lin
     assert f'value="{link}"' in page
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
     assert ET.fromstring(svg).tag.endswith("svg") and "<path" in svg
-    assert "@media print" in street["app"].test_client().get("/static/css/organize.css").get_data(as_text=True)
+    with street["app"].test_client().get("/static/css/organize.css") as stylesheet:
+        assert "@media print" in stylesheet.get_data(as_text=True)
 
     listing = text_of(client.get("/roster/activities", headers=EN))
     assert "清理楼道堆物" in listing and "5 Mar, 09:30" in listing and "0 / 12" in listing

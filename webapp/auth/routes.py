@@ -3,6 +3,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_limiter.util import get_remote_address
+from wtforms.fields.choices import SelectChoice
 
 from webapp.auth.blueprint import bp
 from webapp.auth.forms import LoginForm, PasswordForm, RegisterForm
@@ -65,7 +66,7 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
-    form.street_id.choices = [("", _("Choose your street"))] + accounts.street_choices()
+    form.street_id.choices = [SelectChoice("", _("Choose your street"))] + [SelectChoice(*c) for c in accounts.street_choices()]
     if request.method == "GET" and request.args.get("code"):
         form.code.data = accounts.normalise_invitation_code(request.args["code"])
     invitation, status = None, 200

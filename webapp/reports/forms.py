@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -88,16 +89,16 @@ def _field(name: str, label):
         return SelectMultipleField(label, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                    validate_choice=False)
     if name == "satisfaction":
-        return RadioField(label, choices=[(s.value, text) for s, text in SATISFACTION_LABELS.items()],
+        return RadioField(label, choices=[SelectChoice(s.value, text) for s, text in SATISFACTION_LABELS.items()],
                           validate_choice=False)
     if name == "priority":
-        return SelectField(label, choices=[(p.value, text) for p, text in PRIORITY_LABELS.items()],
+        return SelectField(label, choices=[SelectChoice(p.value, text) for p, text in PRIORITY_LABELS.items()],
                            validate_choice=False)
     if name == "kind":
-        return SelectField(label, choices=[(k.value, text) for k, text in WHISTLE_LABELS.items()],
+        return SelectField(label, choices=[SelectChoice(k.value, text) for k, text in WHISTLE_LABELS.items()],
                            validate_choice=False)
     if name == "template":
-        return SelectField(label, choices=[("", "—")] + [(str(i), text) for i, text in enumerate(REPLY_TEMPLATES)],
+        return SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(str(i), text) for i, text in enumerate(REPLY_TEMPLATES)],
                            validate_choice=False)
     return StringField(label)
 

@@ -3,6 +3,7 @@ POST /reports/<id>/follow (GET on either: back to the report), GET /reports/mine
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from webapp.api.reports import report_for, step_input
 from webapp.errors import DomainError
@@ -48,7 +49,7 @@ def _forms_for(report, shown: dict, failed: Step | None, form) -> dict:
         if step is Step.SET_PRIORITY and step is not failed:
             forms[step.value].priority.data = report.priority.value
     if Step.WHISTLE.value in forms:
-        forms[Step.WHISTLE.value].departments.choices = [(d.code, d.name) for d in all_departments()]
+        forms[Step.WHISTLE.value].departments.choices = [SelectChoice(d.code, d.name) for d in all_departments()]
     return forms
 
 

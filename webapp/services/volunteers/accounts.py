@@ -187,7 +187,7 @@ def register(form: Registration) -> User:
 
 @cache
 def _dummy_hash() -> str:
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def authenticate(login: str, password: str) -> User:
