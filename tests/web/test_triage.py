@@ -1,7 +1,6 @@
 """The street chief's triage queue: only chiefs (and admins) see it, only their streets' cases passed up to them,
 most pressing first (overdue whistles, then priority, then the oldest), filtered as asked; the page works
 without JavaScript as a list of links to the case files."""
-import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -10,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from flask_login import FlaskLoginClient
 from sqlalchemy import event, update
-from werkzeug.security import generate_password_hash
 
 from tests.factories import alleys_of, demo_street, file_report, make_user, other_street
 from tests.services.cases.test_reports import on_alley
@@ -58,13 +56,11 @@ def file_case(reporter, alley, category="piled_goods", hours_ago=0.0, clock=None
 
 
 @pytest.fixture
-def street(app, monkeypatch) -> Street:
+def street(app) -> Street:
     """Cases a resident filed and passed up, each moved on by the street's chief:
     old (escalated, 30 h), fresh (escalated, 2 h), high (accepted, priority high, 5 h, another alley, noise),
     whistled (accepted and whistled to 城管执法 now, 1 h); and cases the chief must not see in the queue:
     new (only reported), rejected (closed), elsewhere (another street's case)."""
-    monkeypatch.setattr("webapp.models.people.generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
     app.test_client_class = FlaskLoginClient
     clock = Clock(datetime.now(timezone.utc).replace(microsecond=0))
     app.extensions["clock"] = clock

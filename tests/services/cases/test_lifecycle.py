@@ -13,13 +13,11 @@ tries every step as every person; the tests after it are the rules inside the st
 deadlines, parts to finish before resolving, verdicts and their rounds, closing cases nobody rated,
 merging duplicates, priorities, notes and evidence.
 """
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_login import AnonymousUserMixin
-from werkzeug.security import generate_password_hash
 
 from tests.factories import alleys_of, demo_street, file_report, make_user, other_street, PASSWORD
 from tests.services.cases.test_reports import jpeg, on_alley, report_at
@@ -219,10 +217,7 @@ class World:
 
 
 @pytest.fixture
-def world(app, tmp_path, monkeypatch) -> World:
-    # Passwords play no part here: a cheap hash keeps the dozen users of every test fast.
-    monkeypatch.setattr("webapp.models.people.generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
+def world(app, tmp_path) -> World:
     app.extensions["photo_storage"] = LocalPhotoStorage(tmp_path / "uploads")
     clock = Clock(datetime.now(timezone.utc).replace(microsecond=0))
     app.extensions["clock"] = clock

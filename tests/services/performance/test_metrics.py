@@ -7,12 +7,10 @@ each test works the expected answer out by hand beside the assertion.
 Reports are stamped with the wall clock (Report.created_at's default); the `world` fixture stamps them with the
 test's clock instead, so that a case is received exactly when the test says (the clock starts on START).
 """
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_user, other_street
 from tests.services.cases.test_reports import on_alley, report_at
@@ -125,10 +123,7 @@ def facts_of(report_id: int) -> dict:
 
 
 @pytest.fixture
-def world(app, monkeypatch):
-    # Passwords play no part here: a cheap hash keeps the users of every test fast.
-    monkeypatch.setattr("webapp.models.people.generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"))
+def world(app):
     assert (app.config["ACKNOWLEDGE_HOURS"], app.config["RESOLUTION_DAYS"], app.config["VERDICT_DAYS"],
             app.config["BASICALLY_SATISFIED_WEIGHT"]) == (ACKNOWLEDGE_HOURS, RESOLUTION_DAYS, VERDICT_DAYS, 0.8)
     assert set(app.config["WHISTLE_MINUTES"].values()) == {WHISTLE_MINUTES}
