@@ -21,8 +21,8 @@ from bench.common import (ROADS, SECRET, SUBDISTRICTS, databases, free_port, loa
 from geo.importers.geojson import read_segments, read_streets
 from webapp.extensions import db
 from webapp.models import Alley, Category, Role, Street
-from webapp.services.volunteers.people import create_user
 from webapp.services.places.alleys import import_alleys, import_streets
+from webapp.services.volunteers.people import create_user
 
 CLIENTS = 8  # concurrent connections
 ROUNDS = 5

@@ -10,8 +10,8 @@ from geo import queries
 from geo.importers.geojson import read_segments, read_streets
 from webapp.extensions import db
 from webapp.models import Alley, Role, Street
-from webapp.services.volunteers.people import create_user
 from webapp.services.places.alleys import import_alleys, import_streets
+from webapp.services.volunteers.people import create_user
 
 CLIENTS = 8  # concurrent connections
 REQUESTS_PER_CLIENT = 150

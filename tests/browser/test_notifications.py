@@ -13,10 +13,10 @@ from tests.services.cases.test_reports import on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Notification, NotificationKind, Role
 from webapp.reports.blueprint import beijing_time
-from webapp.services.places.claims import claim_alley
+from webapp.services.cases.transitions import Step, transition
 from webapp.services.notifications.delivery import payload as push_payload
 from webapp.services.notifications.messages import message_for
-from webapp.services.cases.transitions import Step, transition
+from webapp.services.places.claims import claim_alley
 
 pytestmark = pytest.mark.browser
 

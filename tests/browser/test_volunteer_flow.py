@@ -4,8 +4,8 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
 from webapp.extensions import db
 from webapp.models import Alley, Role, Street
-from webapp.services.volunteers.accounts import create_invitation
 from webapp.services.demo import DEMO_STREET, load_demo
+from webapp.services.volunteers.accounts import create_invitation
 
 pytestmark = pytest.mark.browser
 

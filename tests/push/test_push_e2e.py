@@ -28,11 +28,11 @@ from tests.services.cases.test_reports import on_alley, report_at
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Delivery, DeliveryState, Notification, NotificationKind, PushSubscription, Role
+from webapp.services.cases.reports import follow_report
+from webapp.services.cases.transitions import Step, transition
 from webapp.services.notifications import delivery
 from webapp.services.notifications.outbox import notify
-from webapp.services.cases.reports import follow_report
 from webapp.services.notifications.subscriptions import subscribe
-from webapp.services.cases.transitions import Step, transition
 
 D = DeliveryState
 FINAL = {D.SENT, D.GONE, D.FAILED, D.INTERRUPTED, D.SKIPPED}

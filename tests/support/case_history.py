@@ -8,9 +8,9 @@ from tests.services.cases.test_reports import on_alley
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Role, Street
-from webapp.services.volunteers.people import create_user
 from webapp.services.cases.reports import ReportInput, submit_report
 from webapp.services.cases.transitions import Step, close_unrated_cases, transition
+from webapp.services.volunteers.people import create_user
 
 CATEGORIES = ("piled_goods", "garbage", "illegal_parking", "lane_occupation", "noise", "street_light",
               "damaged_roads", "illegal_trading")

@@ -80,24 +80,27 @@ def test_no_module_of_webapp_is_in_an_import_circle():
     assert circles(import_graph(WEBAPP)) == []
 
 
-def test_a_planted_circle_is_found(tmp_path):
+def planted(tmp_path, files: dict[str, str]) -> Path:
+    """A made-up webapp/ tree of the given files (path inside webapp/ -> source)."""
     root = tmp_path / "webapp"
-    (root / "services").mkdir(parents=True)
-    (root / "__init__.py").write_text("")
-    (root / "services" / "__init__.py").write_text("")
-    (root / "services" / "claims.py").write_text("def sheet():\n    from webapp.services.patrols import last\n")
-    (root / "services" / "patrols.py").write_text("from webapp.services import claims\n")
-    (root / "services" / "alone.py").write_text("from . import claims\n")
+    for relative, source in {"__init__.py": "", **files}.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(source)
+    return root
+
+
+def test_a_planted_circle_is_found(tmp_path):
+    root = planted(tmp_path, {"services/__init__.py": "",
+                              "services/claims.py": "def sheet():\n    from webapp.services.patrols import last\n",
+                              "services/patrols.py": "from webapp.services import claims\n",
+                              "services/alone.py": "from . import claims\n"})
     assert circles(import_graph(root)) == [["webapp.services.claims", "webapp.services.patrols"]]
 
 
 def test_relative_imports_are_followed(tmp_path):
-    root = tmp_path / "webapp"
-    (root / "area").mkdir(parents=True)
-    (root / "__init__.py").write_text("")
-    (root / "area" / "__init__.py").write_text("from .routes import bp\n")
-    (root / "area" / "routes.py").write_text("from . import forms\nfrom .. import area\n")
-    (root / "area" / "forms.py").write_text("")
+    root = planted(tmp_path, {"area/__init__.py": "from .routes import bp\n",
+                              "area/routes.py": "from . import forms\nfrom .. import area\n",
+                              "area/forms.py": ""})
     graph = import_graph(root)
     assert graph["webapp.area"] == {"webapp.area.routes"}
     assert graph["webapp.area.routes"] == {"webapp.area.forms", "webapp.area"}

@@ -10,8 +10,8 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Invitation, Role, Street, User
 from webapp.models.places import utcnow
-from webapp.services.volunteers import accounts
 from webapp.services.demo import DEMO_STREET, load_demo
+from webapp.services.volunteers import accounts
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

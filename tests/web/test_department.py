@@ -15,8 +15,8 @@ from tests.factories import PASSWORD, alleys_of, demo_street, file_report, make_
 from tests.services.cases.test_reports import jpeg, on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Role, Whistle
-from webapp.services.volunteers.people import create_user
 from webapp.services.cases.transitions import Step, transition
+from webapp.services.volunteers.people import create_user
 from webapp.storage import LocalPhotoStorage
 
 EN = {"Accept-Language": "en"}

@@ -17,9 +17,9 @@ from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import (Alley, Category, Notification, NotificationKind, PartnerRequest, PartnerUpdate, Report,
                            ReportEvent, Role, User, Whistle)
-from webapp.services.partners.api_keys import create_api_key
-from webapp.services.demo import DEMO_STREET
 from webapp.services.cases.transitions import Step, transition
+from webapp.services.demo import DEMO_STREET
+from webapp.services.partners.api_keys import create_api_key
 
 BASE = "/open311/v2"
 FORMATS = ("json", "xml")

@@ -11,9 +11,9 @@ from tests.factories import alleys_of, demo_street, make_user, file_report
 from tests.services.cases.test_reports import jpeg, on_alley, report_at
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, ReportStatus, Role
-from webapp.services.places.claims import claim_alley
 from webapp.services.cases.reports import follow_report
 from webapp.services.cases.transitions import Step, transition
+from webapp.services.places.claims import claim_alley
 from webapp.storage import LocalPhotoStorage
 
 EN = {"Accept-Language": "en"}

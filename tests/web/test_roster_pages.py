@@ -12,8 +12,8 @@ from tests.factories import alleys_of, demo_street, make_user, other_street
 from tests.services.organizing.test_roster_files import GOOD, bad_file
 from webapp.extensions import db
 from webapp.models import Alley, Claim, Notification, NotificationKind, Role, User
-from webapp.services.places.claims import claim_alley
 from webapp.services.organizing.teams import add_to_team, create_post, create_team
+from webapp.services.places.claims import claim_alley
 
 EN = {"Accept-Language": "en"}
 

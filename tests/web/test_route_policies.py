@@ -8,11 +8,11 @@ from flask_login import FlaskLoginClient
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import Alley, Role, User
-from webapp.services.volunteers.accounts import create_invitation
-from webapp.services.demo import load_demo
 from webapp.services.cases.reports import ReportInput
+from webapp.services.demo import load_demo
 from webapp.services.organizing.activities import schedule_activity
 from webapp.services.organizing.teams import create_post, create_team
+from webapp.services.volunteers.accounts import create_invitation
 from tests.factories import file_report
 from tests.services.cases.test_reports import jpeg, on_alley
 

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/activities/ (what it serves: its __init__), with the helpers it lends the whole app."""
+"""The blueprint of webapp/activities/ (its __init__ says what it serves) and the helpers it lends the whole app."""
 from datetime import datetime
 
 from flask import Blueprint

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/api/ (what it serves: its __init__)."""
+"""The blueprint of webapp/api/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)

@@ -9,19 +9,19 @@ from geoalchemy2.shape import to_shape
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from webapp import clock
 from webapp.api.blueprint import bp
 from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
-from webapp import clock
 from webapp.labels import status_label, step_label
-from webapp.models.reports import as_utc
 from webapp.models import Report, ReportPhoto
+from webapp.models.reports import as_utc
 from webapp.policies import can_follow_report, can_see_partner_contact, can_see_reporter_details
 from webapp.services.cases import reports
-from webapp.services.places.claims import claimed_alley_ids
-from webapp.services.places.alleys import get_alley
-from webapp.services.partners.open311 import described_answers
 from webapp.services.cases.transitions import APP_STEPS, StepInput, allowed_steps, get_report, holds_alley, transition
+from webapp.services.partners.open311 import described_answers
+from webapp.services.places.alleys import get_alley
+from webapp.services.places.claims import claimed_alley_ids
 from webapp.storage import storage_for
 
 

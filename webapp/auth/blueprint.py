@@ -1,4 +1,4 @@
-"""The blueprint of webapp/auth/ (what it serves: its __init__), with the helpers it lends the whole app."""
+"""The blueprint of webapp/auth/ (its __init__ says what it serves) and the helpers it lends the whole app."""
 from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user

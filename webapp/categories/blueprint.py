@@ -1,4 +1,4 @@
-"""The blueprint of webapp/categories/ (what it serves: its __init__)."""
+"""The blueprint of webapp/categories/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("categories", __name__)

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/department/ (what it serves: its __init__)."""
+"""The blueprint of webapp/department/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("department", __name__)

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/map/ (what it serves: its __init__)."""
+"""The blueprint of webapp/map/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("map", __name__)

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/notifications/ (what it serves: its __init__), with the helpers it lends the whole app."""
+"""The blueprint of webapp/notifications/ (its __init__ says what it serves) and the helpers it lends the whole app."""
 from flask import Blueprint
 from flask_login import current_user
 

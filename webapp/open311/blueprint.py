@@ -1,4 +1,4 @@
-"""The blueprint of webapp/open311/ (what it serves: its __init__)."""
+"""The blueprint of webapp/open311/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("open311", __name__)

@@ -11,9 +11,9 @@ from webapp.labels import status_label, step_label
 from webapp.models import Category, Report
 from webapp.open311.blueprint import bp
 from webapp.open311.formats import render
-from webapp.services.partners import api_keys, open311, open311_updates
 from webapp.services.cases.categories import all_departments
 from webapp.services.cases.reports import active_categories
+from webapp.services.partners import api_keys, open311, open311_updates
 from webapp.services.partners.open311 import PartnerReport, RequestQuery, w3c
 from webapp.services.partners.open311_updates import PartnerUpdateInput
 

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/performance/ (what it serves: its __init__), with the helpers it lends the whole app."""
+"""The blueprint of webapp/performance/ (its __init__ says what it serves) and the helpers it lends the whole app."""
 from flask import Blueprint
 
 from webapp.services.performance.rates import rate_level

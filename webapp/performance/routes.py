@@ -12,8 +12,8 @@ from webapp.performance import charts, exports
 from webapp.performance.blueprint import bp
 from webapp.performance.query import DAY_CHOICES, DashboardQuery, check_day
 from webapp.services.performance import dashboard as performance
-from webapp.services.places import alleys
 from webapp.services.performance.dashboard import BUCKETS, TABLES, Period
+from webapp.services.places import alleys
 
 CHART_TABLES = {"rates": "series", "categories": "categories", "hotspots": "hotspots"}
 

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/pwa/ (what it serves: its __init__)."""
+"""The blueprint of webapp/pwa/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("pwa", __name__)

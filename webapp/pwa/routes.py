@@ -4,8 +4,8 @@ import json
 from flask import Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from webapp.pwa.blueprint import bp
 from webapp.pwa.assets import asset_url, shell_urls, shell_version
+from webapp.pwa.blueprint import bp
 
 THEME = "#a61b1b"
 

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/reports/ (what it serves: its __init__), with the helpers it lends the whole app."""
+"""The blueprint of webapp/reports/ (its __init__ says what it serves) and the helpers it lends the whole app."""
 from datetime import datetime
 
 from flask import Blueprint, g

@@ -13,8 +13,8 @@ from webapp.reports.blueprint import bp
 from webapp.reports.forms import STEP_FORMS, reply_text, step_form
 from webapp.services.cases import reports
 from webapp.services.cases.categories import all_departments
-from webapp.services.places.claims import claimed_alley_ids
 from webapp.services.cases.transitions import MOVES, Needs, Step, get_report, transition
+from webapp.services.places.claims import claimed_alley_ids
 from webapp.urls import local_path
 
 STEP = "<any(" + ", ".join(step.value for step in STEP_FORMS) + "):step>"

@@ -14,11 +14,11 @@ from webapp.models import Role
 from webapp.qr import qr_svg
 from webapp.roster.blueprint import bp
 from webapp.roster.scope import managed_street
-from webapp.services.volunteers import accounts
 from webapp.services.organizing import roster_files
 from webapp.services.organizing import roster as volunteer_accounts
-from webapp.services.organizing.roster_files import RosterInvalid
 from webapp.services.organizing.roster import RosterFilter
+from webapp.services.organizing.roster_files import RosterInvalid
+from webapp.services.volunteers import accounts
 from webapp.spreadsheets import csv_bytes, xlsx_bytes
 
 INVITE_ROLES = (Role.STEWARD, Role.OLD_NEIGHBOUR)

@@ -6,8 +6,8 @@ from geo import metric
 from geo.records import StreetRecord
 from webapp.extensions import db
 from webapp.models import Alley, Role, Street, User
-from webapp.services.volunteers.people import create_user
 from webapp.services.places.alleys import WGS84, import_streets
+from webapp.services.volunteers.people import create_user
 
 DEMO_STREET = "演示街道（示例数据）"
 DEMO_PASSWORD = "demo-password"

@@ -1,4 +1,4 @@
-"""The blueprint of webapp/triage/ (what it serves: its __init__)."""
+"""The blueprint of webapp/triage/ (its __init__ says what it serves)."""
 from flask import Blueprint
 
 bp = Blueprint("triage", __name__)

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.api.triage import counts_json, queue_item_json
 from webapp.errors import Forbidden
-from webapp.policies import can_view_triage
-from webapp.services.places import alleys as places
-from webapp.services.cases import triage
 from webapp.labels import SHORT_STATUS_LABELS
+from webapp.policies import can_view_triage
+from webapp.services.cases import triage
 from webapp.services.cases.triage import QUEUE_STATUSES, QueueFilters
+from webapp.services.places import alleys as places
 from webapp.triage.blueprint import bp
 
 POLL_SECONDS = 20

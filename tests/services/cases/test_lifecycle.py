@@ -26,10 +26,10 @@ from webapp.extensions import db
 from webapp.models import (Priority, Report, ReportEvent, ReportFollower, ReportStatus, Role, Satisfaction, Verdict,
                            WhistleKind, WhistleStatus)
 from webapp.models.reports import as_utc
+from webapp.services.cases.reports import follow_report
 from webapp.services.partners.api_keys import create_api_key
 from webapp.services.places.claims import claim_alley
 from webapp.services.volunteers.people import create_user
-from webapp.services.cases.reports import follow_report
 from tests.support.clock import Clock
 from webapp.services.cases.transitions import Step, allowed_steps, close_unrated_cases, holds_alley, transition
 from webapp.storage import LocalPhotoStorage

@@ -10,9 +10,9 @@ from webapp.errors import BadRequest, Forbidden, IllegalTransition
 from webapp.extensions import db
 from webapp.models import Report, ReportPhoto, ReportStatus, Role
 from webapp.policies import can_see_reporter_details
-from webapp.services.places.claims import claim_alley
 from webapp.services.cases.reports import my_reports, open_reports_in_alley
 from webapp.services.cases.transitions import Step, holds_alley, transition
+from webapp.services.places.claims import claim_alley
 from webapp.storage import LocalPhotoStorage
 
 

@@ -9,11 +9,11 @@ from tests.support.clock import Clock
 from webapp.errors import PartsOpen
 from webapp.extensions import db
 from webapp.models import Notification, NotificationKind, Role, RoleGrant
+from webapp.services.cases.reports import follow_report
+from webapp.services.cases.transitions import Step, transition
 from webapp.services.notifications import outbox as notifications
 from webapp.services.places.claims import claim_alley
 from webapp.services.volunteers.people import create_user
-from webapp.services.cases.reports import follow_report
-from webapp.services.cases.transitions import Step, transition
 from tests.factories import PASSWORD
 
 K = NotificationKind

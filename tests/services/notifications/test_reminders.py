@@ -16,11 +16,11 @@ from webapp.clock import BEIJING
 from webapp.extensions import db
 from webapp.models import Notification, NotificationKind, Role, User
 from webapp.models.notifications import Reminder
-from webapp.services.organizing import activities as act
 from webapp.services.notifications import delivery, reminders
 from webapp.services.notifications.messages import message_for, path_to
 from webapp.services.notifications.outbox import notify
 from webapp.services.notifications.reminders import send_reminders
+from webapp.services.organizing import activities as act
 
 K = NotificationKind
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 on Monday 2 March in Beijing

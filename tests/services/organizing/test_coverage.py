@@ -14,8 +14,8 @@ from tests.services.cases.test_reports import on_alley, report_at
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import Activity, Attendance, Claim, Patrol, Role, User
-from webapp.services.places.claims import claim_alley
 from webapp.services.organizing.coverage import coverage_gaps
+from webapp.services.places.claims import claim_alley
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 on 2 March in Beijing
 

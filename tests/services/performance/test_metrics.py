@@ -17,11 +17,11 @@ from tests.services.cases.test_reports import on_alley, report_at
 from tests.support.clock import Clock
 from webapp.extensions import db
 from webapp.models import CaseFacts, Category, Department, Report, ReportStatus, Role
-from webapp.services.places.claims import claim_alley
-from webapp.services.performance.rates import Rates, definitions
-from webapp.services.volunteers.people import create_user
-from webapp.services.performance.dashboard import Period, Scope, breakdown, totals
 from webapp.services.cases.transitions import Step, close_unrated_cases, transition
+from webapp.services.performance.dashboard import Period, Scope, breakdown, totals
+from webapp.services.performance.rates import Rates, definitions
+from webapp.services.places.claims import claim_alley
+from webapp.services.volunteers.people import create_user
 
 S = ReportStatus
 START = datetime(2026, 11, 4, 1, 0, tzinfo=timezone.utc)  # Wednesday 4 November 2026, 09:00 in Beijing

@@ -10,9 +10,9 @@ from webapp.errors import BadRequest, DomainError, Forbidden
 from webapp.extensions import db
 from webapp.models import Department, Invitation, Role, Street, User
 from webapp.models.places import utcnow
+from webapp.services.demo import DEMO_STREET, load_demo
 from webapp.services.volunteers import accounts
 from webapp.services.volunteers.accounts import Registration
-from webapp.services.demo import DEMO_STREET, load_demo
 
 PASSWORD = "long-enough-1"
 

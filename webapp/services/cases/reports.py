@@ -22,9 +22,9 @@ from webapp.models import (OPEN_REPORT_STATUSES, Category, PartnerRequest, Repor
 from webapp.models.places import WGS84, Alley
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
+from webapp.services.cases.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.services.notifications.outbox import notify_opened
 from webapp.services.performance.rates import refresh_facts
-from webapp.services.cases.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.storage import discard, storage_for
 
 MAX_DESCRIPTION = 2000

@@ -25,9 +25,9 @@ from webapp.models.reports import as_utc
 from webapp.photos import clean_photo
 from webapp.policies import (can_act_for_department, can_escalate_report, can_give_verdict, can_handle_on_spot,
                              can_post_partner_update, can_triage_report, is_system, officer_department_ids)
-from webapp.services.places.alley_state import open_claim
-from webapp.services.performance.rates import refresh_facts
 from webapp.services.notifications.outbox import notify_step
+from webapp.services.performance.rates import refresh_facts
+from webapp.services.places.alley_state import open_claim
 from webapp.storage import discard, storage_for
 
 MAX_NOTE = 2000

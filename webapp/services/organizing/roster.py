@@ -17,8 +17,8 @@ from webapp.models import (Activity, Alley, Attendance, Claim, Invitation, Notif
 from webapp.models.places import utcnow
 from webapp.models.reports import as_utc
 from webapp.policies import VOLUNTEER, can_manage_roster
-from webapp.services.organizing import roster_files
 from webapp.services.notifications.outbox import chiefs_of, notify
+from webapp.services.organizing import roster_files
 from webapp.services.volunteers.hours import last_active, ledger, standings
 
 ROLE_BY_VALUE = {role.value: role for role in VOLUNTEER}

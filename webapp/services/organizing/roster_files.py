@@ -17,8 +17,8 @@ from webapp.errors import BadRequest, DomainError, Forbidden
 from webapp.extensions import db
 from webapp.models import PostHolding, Role, RoleGrant, ServicePost, Street, Team, TeamMembership, User
 from webapp.policies import VOLUNTEER, can_manage_roster
-from webapp.services.volunteers.people import normalise_phone, new_user
 from webapp.services.volunteers.hours import standings
+from webapp.services.volunteers.people import normalise_phone, new_user
 
 # The columns, by the headers an organizer's sheet may use for them (English or Chinese).
 HEADERS = {"name": ("name", "姓名"), "phone": ("phone", "手机号", "手机"), "role": ("role", "角色"),

@@ -9,8 +9,8 @@ from webapp.extensions import db
 from webapp.models import Alley, Claim, User
 from webapp.models.places import utcnow
 from webapp.policies import can_claim_alley, can_leave_alley, can_record_patrol
-from webapp.services.places.alleys import claim_state
 from webapp.services.places.alley_state import count_open_reports, last_patrol_at, open_claim
+from webapp.services.places.alleys import claim_state
 
 
 def _alley(alley_id: int) -> Alley:

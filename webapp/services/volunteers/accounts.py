@@ -11,14 +11,14 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.clock import BEIJING
 from webapp.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from webapp.extensions import db
 from webapp.labels import role_label
 from webapp.models import Department, Invitation, Role, RoleGrant, Street, User
 from webapp.models.places import utcnow
-from webapp.clock import BEIJING
-from webapp.services.places.patrols import patrol_hours
 from webapp.policies import INVITABLE, can_create_invitation
+from webapp.services.places.patrols import patrol_hours
 from webapp.services.volunteers.people import MAINLAND_MOBILE, MIN_PASSWORD_LENGTH, USERNAME, normalise_phone
 
 # Codes are typed from paper by older volunteers: no 0/O, 1/I/l look-alikes, upper case only.

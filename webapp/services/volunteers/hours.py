@@ -19,8 +19,8 @@ from sqlalchemy import func, select, union_all
 from webapp import clock
 from webapp.clock import BEIJING
 from webapp.extensions import db
-from webapp.models.reports import as_utc
 from webapp.models import Activity, Alley, Attendance, Patrol, PostHolding, Role, RoleGrant, TeamMembership, User
+from webapp.models.reports import as_utc
 
 MET, AT_RISK, NOT_MET = "met", "at_risk", "not_met"
 
