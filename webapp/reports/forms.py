@@ -56,7 +56,8 @@ STEP_FORMS = {
                          _l("Send the reply"), {"template": _l("Template"), "note": _l("Reply")}),
     Step.SET_PRIORITY: StepForm(_l("Priority"), "", _l("Set the priority"), {"priority": _l("Priority")}),
     Step.SET_REQUEST_KIND: StepForm(_l("Kind of request"), _l("12345's four kinds: it counts in the street's figures."),
-                                    _l("Set the kind"), {"request_kind": _l("Kind of request")}),
+                                    _l("Set the kind"), {"request_kind": _l("Kind of request"),
+                                                         "note": _l("Note (optional)")}),
     Step.MERGE: StepForm(
         _l("Merge as a duplicate"),
         _l("The same problem as another case: this one closes and its reporter and followers follow the other."),

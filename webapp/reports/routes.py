@@ -80,7 +80,7 @@ def _posted_input(step: Step, form):
     fields = {name: getattr(form, name).data for name in ("kind", "duplicate_of", "priority", "satisfaction",
                                                            "lon", "lat", "request_kind") if hasattr(form, name)}
     fields = {name: value for name, value in fields.items() if value not in (None, "")}
-    note = reply_text(form) if step is Step.REPLY else (form.note.data or "")
+    note = reply_text(form) if step is Step.REPLY else (form.note.data or "") if hasattr(form, "note") else ""
     departments = form.departments.data if hasattr(form, "departments") else []
     return step_input(fields | {"note": note, "departments": departments or []}, photo)
 
