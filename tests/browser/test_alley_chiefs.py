@@ -21,7 +21,8 @@ def no_sideways_scroll(page) -> bool:
 def test_the_organizer_appoints_a_chief_on_a_tablet(app, live_server, browser):
     street = demo_street()
     organizer = make_user(Role.ORGANIZER, street, "组织者")
-    wang, li = make_user(Role.CHIEF, street, "王街巷长"), make_user(Role.CHIEF, street, "李街巷长")
+    make_user(Role.CHIEF, street, "王街巷长")
+    li = make_user(Role.CHIEF, street, "李街巷长")
     make_user(Role.CHIEF, other_street(), "外街巷长")
     alley = next(a for a in alleys_of(street) if a.name == ALLEY)
     chiefs.assign_chief(organizer, alley.id, li.id, "13800138000")  # the one before
