@@ -25,6 +25,9 @@ T0 = "2026-11-20 08:00:00"
 SPATIAL = re.compile(r"^(alembic_version|spatial_ref_sys.*|geometry_columns.*|spatialite_history|sql_statements_log|"
                      r"views_geometry_columns.*|virts_geometry_columns.*|SpatialIndex|ElementaryGeometries|KNN2?|"
                      r"data_licenses|idx_.*|sqlite_.*|geom_cols_ref_sys|vector_layers.*|spatial_ref_sys_aux)$")
+# Columns a later migration fills from the old rows' data (not from a default): "table.column" -> why. The check of
+# defaults skips them; give each its own assertion below instead.
+BACKFILLED: dict[str, str] = {}
 STREET = "MULTIPOLYGON(((116.370 39.942, 116.380 39.942, 116.380 39.948, 116.370 39.948, 116.370 39.942)))"
 ALLEY = "MULTILINESTRING((116.371 39.9432, 116.379 39.9432))"
 
@@ -215,7 +218,8 @@ def test_a_populated_database_of_the_previous_version_upgrades_without_loss(prev
         for table, columns in before_tables.items():
             added = [c for c in after_tables[table] if c["name"] not in {b["name"] for b in columns}]
             for column in added:
-                _assert_default(conn, table, column)
+                if f"{table}.{column['name']}" not in BACKFILLED:
+                    _assert_default(conn, table, column)
         # This version's own additions, by name: no chief on any alley yet, no kind on the old cases.
         assert conn.execute(text("SELECT COUNT(*) FROM alley_chiefs")).scalar() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM reports WHERE request_kind IS NOT NULL")).scalar() == 0
