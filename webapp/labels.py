@@ -1,7 +1,8 @@
 """Translated labels for codes stored in the database (roles, checklist items), in one place."""
 from flask_babel import lazy_gettext as _l
 
-from webapp.models import NotificationKind, Priority, ReportStatus, Role, Satisfaction, WhistleKind, WhistleStatus
+from webapp.models import (NotificationKind, Priority, ReportStatus, RequestKind, Role, Satisfaction, WhistleKind,
+                           WhistleStatus)
 
 ROLE_LABELS = {
     Role.RESIDENT: _l("Resident"),
@@ -74,6 +75,7 @@ STEP_LABELS = {
     "merged_in": _l("A duplicate was merged into this case"),
     "whistle": _l("Whistle: departments called (吹哨)"),
     "set_priority": _l("Priority set"),
+    "set_request_kind": _l("Kind of request set"),
     "reply": _l("Reply from the street chief"),
     "report_on_site": _l("Department on site (报到)"),
     "add_note": _l("Department note"),
@@ -84,6 +86,20 @@ STEP_LABELS = {
     "close_unrated": _l("Closed without a verdict"),
     "partner_update": _l("Update from a partner system (12345, ...)"),
 }
+
+
+# 12345's four kinds of request (诉求类型).
+REQUEST_KIND_LABELS = {
+    RequestKind.CONSULTATION: _l("Consultation (咨询)"),
+    RequestKind.SUGGESTION: _l("Suggestion (建议)"),
+    RequestKind.REPORT: _l("Report of a violation (举报)"),
+    RequestKind.COMPLAINT: _l("Complaint (投诉)"),
+}
+
+
+def request_kind_label(kind: RequestKind | str | None) -> str:
+    """The kind's name; cases filed before kinds were asked have none."""
+    return str(REQUEST_KIND_LABELS[RequestKind(kind)]) if kind else str(_l("Not recorded"))
 
 
 def step_label(step: str | None) -> str:

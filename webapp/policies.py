@@ -178,6 +178,11 @@ def can_manage_roster_anywhere(user) -> bool:
     return _signed_in(user) and (is_admin(user) or any(g.role is Role.ORGANIZER for g in user.grants))
 
 
+def can_assign_alley_chief(user, street_id: int) -> bool:
+    """The street's organizer (and admins) decides which of its chiefs answers for which alley."""
+    return _has(user, (Role.ORGANIZER,), street_id) or is_admin(user)
+
+
 def can_attend_activity(user, activity, team_member: bool) -> bool:
     """The street's volunteers sign up for its open activities; a team's activity is for its members."""
     return is_volunteer_of(user, activity.street_id) and (activity.team_id is None or team_member)

@@ -34,7 +34,8 @@ BOOLEANS = {"metadata", "variable", "required"}
 NUMBERS = {"lat", "long"}
 REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
                   "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"}
+                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
+                  "request_kind"}  # ours beside the spec's: 咨询/建议/举报/投诉 (docs/open311.md)
 UPDATE_FIELDS = {"update_id", "service_request_id", "status", "updated_datetime", "description", "media_url"}
 
 

@@ -131,7 +131,7 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
     }
 
 
-def roster_routes(street_id, team, post, activity, check_in_code, steward, resident):
+def roster_routes(street_id, team, post, activity, check_in_code, steward, resident, alley):
     """The organizer's pages (their street's only; the statuses for other streets are in
     tests/web/test_roster_pages.py and test_organize_pages.py) and the volunteers' activities."""
     page = {**only({"organizer", "admin"}, 200), ANON: 302}
@@ -151,6 +151,9 @@ def roster_routes(street_id, team, post, activity, check_in_code, steward, resid
         ("roster.export", "GET"): ((f"/roster/export.csv{q}",), page),
         ("roster.coverage", "GET"): ((f"/roster/coverage{q}",), page),
         ("roster.coverage_json", "GET"): ((f"/roster/coverage.json{q}",), page),
+        ("roster.chiefs", "GET"): ((f"/roster/chiefs{q}",), page),
+        ("roster.assign_chief", "POST"): ((f"/roster/chiefs/{alley}", {"data": {}}), acted),  # no chief chosen: refused
+        ("roster.end_chief", "POST"): ((f"/roster/chiefs/{alley}/end", {"data": {}}), acted),  # none to end: refused
         ("api.roster", "GET"): ((f"/api/v1/roster{q}",), only({"organizer", "admin"}, 200)),
         ("roster.teams", "GET"): ((f"/roster/teams{q}",), page),
         ("roster.create_team", "POST"): ((f"/roster/teams{q}", {"data": {}}), acted),
@@ -213,7 +216,8 @@ def roster_world(street_id, lon, lat) -> dict:
                                  starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20)
     return {"team": create_team(organizer, street_id, "一队").id, "post": create_post(organizer, street_id, "调解员").id,
             "activity": activity.id, "check_in_code": activity.check_in_code, "steward": people["demo_steward"].id,
-            "resident": people["demo_resident"].id}
+            "resident": people["demo_resident"].id,
+            "alley": db.session.scalars(db.select(Alley.id).where(Alley.street_id == street_id).order_by(Alley.id)).first()}
 
 
 def test_every_route_is_in_the_walk(app, world):

@@ -33,6 +33,8 @@ ATTENDANCE = {"type": "object", "properties": {
     "checked_out_at": {"type": "string", "format": "date-time", "nullable": True},
     "hours": {"type": "number"}, "method": {"enum": ["qr", "position", "organizer", None], "nullable": True}}}
 
+REQUEST_KIND = {"enum": ["consultation", "suggestion", "report", "complaint"],
+                "description": "12345's kind of request: 咨询 / 建议 / 举报 / 投诉"}
 STEP_FIELDS = {
     "note": {"type": "string", "maxLength": 2000},
     "departments": {"type": "array", "items": {"type": "string"}, "description": "department codes (whistle)"},
@@ -40,12 +42,12 @@ STEP_FIELDS = {
     "duplicate_of": {"type": "integer", "description": "the case this one duplicates (merge)"},
     "priority": {"enum": ["normal", "high", "urgent"]},
     "satisfaction": {"enum": ["satisfied", "basically", "unsatisfied"], "description": "verdict"},
-    "lon": {"type": "number"}, "lat": {"type": "number"}}
+    "lon": {"type": "number"}, "lat": {"type": "number"}, "request_kind": REQUEST_KIND}
 PERFORMANCE_QUERY = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
     ("street", {"type": "string", "description": "a street id, or all"}), ("days", {"type": "integer"}),
     ("from", {"type": "string", "format": "date"}), ("to", {"type": "string", "format": "date"}),
     ("bucket", {"enum": ["day", "week", "month"]}), ("alley", {"type": "integer"}), ("category", {"type": "string"}),
-    ("department", {"type": "string"}))]
+    ("department", {"type": "string"}), ("kind", REQUEST_KIND))]
 STEP_BODY = {"content": {
     "application/json": {"schema": {"type": "object", "properties": STEP_FIELDS}},
     "multipart/form-data": {"schema": {"type": "object", "properties": STEP_FIELDS | {
@@ -60,6 +62,7 @@ STEPS = {
     "whistle": "吹哨: the chief calls `departments` (default: the category's) with a whistle `kind`; each must "
                "report on site before the kind's deadline",
     "set-priority": "The chief sets `priority`",
+    "set-request-kind": "The chief sets the case's `request_kind` (咨询 / 建议 / 举报 / 投诉)",
     "reply": "The chief answers the reporter; `note` required",
     "report-on-site": "报到: an officer of a whistled department reports on site, optionally with `lon`/`lat`",
     "add-note": "An officer of a whistled department adds a `note` or a `photo`",
@@ -139,11 +142,12 @@ PATHS = {
         "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403", "404", "409")}}}
        for slug, summary in STEPS.items()},
     "/api/v1/triage/queue": {"get": {
-        "summary": "The street chief's queue: escalated cases not yet closed in the chief's streets, overdue whistles "
-                   "first, then by priority and age",
+        "summary": "The street chief's queue: escalated cases not yet closed in the chief's streets, the chief's own "
+                   "alleys first (街巷长 per alley), then overdue whistles, then by priority and age",
         "parameters": [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
             ("status", {"type": "string"}), ("category", {"type": "string"}), ("alley", {"type": "integer"}),
-            ("overdue", {"enum": ["0", "1"]}), ("age_hours", {"type": "number"}))],
+            ("overdue", {"enum": ["0", "1"]}), ("age_hours", {"type": "number"}),
+            ("mine", {"enum": ["0", "1"], "description": "only the alleys the chief is the alley chief of"}))],
         "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403")}}},
     "/api/v1/performance": {"get": {
         "summary": "A street's performance over a period: the three rates (definitions included) with their counts, "
@@ -248,7 +252,8 @@ SCHEMAS = {
     "ReportInput": {"type": "object", "required": ["client_id", "category", "lon", "lat"], "properties": {
         "client_id": {"type": "string", "format": "uuid"}, "category": {"type": "string"},
         "lon": {"type": "number"}, "lat": {"type": "number"}, "accuracy": {"type": "number"},
-        "description": {"type": "string", "maxLength": 2000}, "anonymous": {"type": "boolean"}}},
+        "description": {"type": "string", "maxLength": 2000}, "anonymous": {"type": "boolean"},
+        "request_kind": REQUEST_KIND | {"description": "12345's kind of request; default report (举报)"}}},
     "Patrol": {"type": "object", "properties": {
         "id": {"type": "integer"}, "client_id": {"type": "string"}, "alley_id": {"type": "integer"},
         "covered": {"type": "boolean"}, "coverage_ratio": {"type": "number"}, "distance_m": {"type": "number"},

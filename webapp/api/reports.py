@@ -13,7 +13,7 @@ from webapp import clock
 from webapp.api.blueprint import bp
 from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
-from webapp.labels import status_label, step_label
+from webapp.labels import request_kind_label, status_label, step_label
 from webapp.models import Report, ReportPhoto
 from webapp.models.reports import as_utc
 from webapp.policies import can_follow_report, can_see_partner_contact, can_see_reporter_details
@@ -71,6 +71,8 @@ def public_report(report: Report) -> dict:
         "photos": [_photo_json(report, p) for p in report.photos if p.event_id is None],
         "events": [_event_json(report, e, full=False) for e in report.events],
         "priority": report.priority.value, "duplicate_of": report.duplicate_of_id,
+        "request_kind": report.request_kind.value if report.request_kind else None,
+        "request_kind_label": request_kind_label(report.request_kind),
         "whistles": [_whistle_json(w, clock.now()) for w in report.whistles],
     }
 
@@ -156,10 +158,14 @@ def parse_report() -> reports.ReportInput:
     if not isinstance(description, str) or not isinstance(body.get("category"), str):
         raise BadRequest(_l("Please choose a category."), field="category")
     accuracy = body.get("accuracy")
+    kind = body.get("request_kind")
+    if kind is not None and not isinstance(kind, str):
+        raise BadRequest(_l("Please choose the kind of request."), field="request_kind")
     return reports.ReportInput(
         client_id=client_id, category_code=body["category"], lon=_number(body.get("lon"), "lon"),
         lat=_number(body.get("lat"), "lat"), accuracy_m=_number(accuracy, "accuracy") if accuracy is not None else None,
-        description=description, anonymous=bool(body.get("anonymous", False)), photos=photos)
+        description=description, anonymous=bool(body.get("anonymous", False)), photos=photos,
+        request_kind=kind or None)
 
 
 @bp.post("/reports")
@@ -194,7 +200,7 @@ def _step_input() -> StepInput:
     if request.mimetype == "multipart/form-data":
         form, upload = request.form, request.files.get("photo")
         body = {name: form.get(name) for name in ("note", "kind", "duplicate_of", "priority", "satisfaction",
-                                                  "lon", "lat") if form.get(name) not in (None, "")}
+                                                  "lon", "lat", "request_kind") if form.get(name) not in (None, "")}
         body["departments"] = form.getlist("departments")
         photo = upload.read() if upload else None
     else:
@@ -206,7 +212,7 @@ def _step_input() -> StepInput:
 
 def step_input(body: dict, photo: bytes | None = None) -> StepInput:
     """Checks the shape of a step's fields (the rules about them stay in the transitions service)."""
-    texts = {name: body.get(name) for name in ("note", "kind", "priority", "satisfaction")}
+    texts = {name: body.get(name) for name in ("note", "kind", "priority", "satisfaction", "request_kind")}
     if any(value is not None and not isinstance(value, str) for value in texts.values()):
         raise BadRequest(_l("The request is not valid."))
     departments = body.get("departments") or []
@@ -220,7 +226,7 @@ def step_input(body: dict, photo: bytes | None = None) -> StepInput:
     where = {name: _number(body[name], name) for name in ("lon", "lat") if body.get(name) is not None}
     return StepInput(note=texts["note"] or "", photo=photo, departments=tuple(departments), kind=texts["kind"],
                      duplicate_of=duplicate_of, priority=texts["priority"], satisfaction=texts["satisfaction"],
-                     **where)
+                     request_kind=texts["request_kind"], **where)
 
 
 # POST /reports/<id>/accept, /whistle, /report-on-site, ...: one address per step, one view for all.

@@ -9,7 +9,7 @@ from flask_login import current_user
 from webapp.api.blueprint import bp
 from webapp.errors import BadRequest, Forbidden
 from webapp.policies import can_view_map
-from webapp.services.places import claims
+from webapp.services.places import chiefs, claims
 from webapp.services.places import alleys as places
 
 GEOJSON = "application/geo+json"
@@ -61,4 +61,5 @@ def alleys():
 def alley(alley_id: int):
     _require_map_access()
     extra = claims.alley_for_volunteer(places.get_alley(alley_id), current_user)
+    extra["chief"] = chiefs.sign_of_alley(alley_id)  # 本巷街巷长: public, like the sign on the alley
     return Response(places.alley_feature(alley_id, extra), mimetype=GEOJSON)

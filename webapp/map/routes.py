@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.errors import Forbidden
+from webapp.labels import REQUEST_KIND_LABELS
 from webapp.map.blueprint import bp
 from webapp.policies import can_view_map
 from webapp.services.places import alleys as places
@@ -74,4 +75,5 @@ def index():
         },
     }
     map_config["coverageShare"] = config["PATROL_COVERAGE_SHARE"]
-    return render_template("map/index.html", streets=streets, street=street, map_config=map_config)
+    return render_template("map/index.html", streets=streets, street=street, map_config=map_config,
+                           request_kinds=[(kind.value, str(label)) for kind, label in REQUEST_KIND_LABELS.items()])

@@ -51,6 +51,14 @@ CHIEF_QUEUE = frozenset({ReportStatus.ESCALATED, ReportStatus.ACCEPTED, ReportSt
                          ReportStatus.ON_SITE, ReportStatus.REOPENED, ReportStatus.RESOLVED})
 
 
+class RequestKind(enum.Enum):
+    """What a case is, in 12345's four kinds (咨询 / 建议 / 举报 / 投诉); None on cases filed before it was asked."""
+    CONSULTATION = "consultation"  # 咨询
+    SUGGESTION = "suggestion"  # 建议
+    REPORT = "report"  # 举报
+    COMPLAINT = "complaint"  # 投诉
+
+
 class Priority(enum.Enum):
     NORMAL = "normal"
     HIGH = "high"
@@ -106,6 +114,7 @@ class Report(db.Model):
     duplicate_of_id: Mapped[int | None]  # the case this one was merged into (a plain id: see migration 0005)
     resolved_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))  # the verdict clock
     resolution_round: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 at each resolution
+    request_kind: Mapped[RequestKind | None] = mapped_column(_enum(RequestKind))  # set by the reporter or the chief
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

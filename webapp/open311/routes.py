@@ -155,7 +155,8 @@ def _request_json(report: Report) -> dict:
         "expected_datetime": w3c(open311.expected_at(report)),
         "address": ", ".join(n for n in (report.alley.name if report.alley else None, report.street.name) if n),
         "address_id": str(report.alley_id) if report.alley_id else "", "zipcode": "",
-        "lat": round(point.y, 6), "long": round(point.x, 6), "media_url": _media_url(report)}
+        "lat": round(point.y, 6), "long": round(point.x, 6), "media_url": _media_url(report),
+        "request_kind": report.request_kind.value if report.request_kind else None}  # ours: 咨询/建议/举报/投诉
 
 
 @bp.get(f"/requests.{FORMAT}")

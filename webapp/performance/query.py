@@ -7,11 +7,14 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
-from webapp.models import Alley, Category, Department
+from webapp.labels import REQUEST_KIND_LABELS
+from webapp.models import Alley, Category, Department, RequestKind
 from webapp.policies import can_view_performance, performance_street_ids
 from webapp.services.performance.dashboard import BUCKETS, MAX_DAYS, Period, Scope, names_of_streets
 
 DAY_CHOICES = (1, 7, 30, 90)
+# The kinds of request the dashboard filters by (?kind=), with their short names (the chips).
+KIND_CHOICES = [(kind.value, label) for kind, label in REQUEST_KIND_LABELS.items()]
 DEFAULT_DAYS = 30
 EARLIEST = date(2000, 1, 1)  # no case is older; later than a year ahead is a typo
 ID = re.compile(r"[0-9]{1,9}")
@@ -37,11 +40,12 @@ class DashboardQuery:
             raise BadRequest(_l("Please choose day, week or month."), field="bucket")
         scope = Scope(street_ids, alley_id=_alley(args.get("alley"), street_ids),
                       category_id=_code(Category, args.get("category"), "category"),
-                      department_id=_code(Department, args.get("department"), "department"))
+                      department_id=_code(Department, args.get("department"), "department"),
+                      request_kind=_request_kind(args.get("kind")))
         used = {"street": "all" if street_ids is None else str(street_ids[0]), "bucket": bucket,
                 **({"from": period.start.isoformat(), "to": period.end.isoformat()} if "from" in args or "to" in args
                    else {"days": str(period.days)})}
-        used |= {k: args[k] for k in ("alley", "category", "department") if args.get(k)}
+        used |= {k: args[k] for k in ("alley", "category", "department", "kind") if args.get(k)}
         return cls(scope, period, bucket, used, viewable)
 
 
@@ -103,6 +107,14 @@ def _alley(given: str | None, street_ids) -> int | None:
     if alley is None or (street_ids is not None and alley.street_id not in street_ids):
         raise NotFound(_l("No such alley in this street."))
     return alley.id
+
+
+def _request_kind(given: str | None) -> str | None:
+    if not given:
+        return None
+    if given not in {kind.value for kind in RequestKind}:
+        raise BadRequest(_l("Please choose the kind of request from the list."), field="kind")
+    return given
 
 
 def _code(model, given: str | None, field: str) -> int | None:

@@ -10,7 +10,7 @@ from webapp import clock
 from webapp.errors import BadRequest, NotFound
 from webapp.performance import charts, exports
 from webapp.performance.blueprint import bp
-from webapp.performance.query import DAY_CHOICES, DashboardQuery, check_day
+from webapp.performance.query import DAY_CHOICES, KIND_CHOICES, DashboardQuery, check_day
 from webapp.services.performance import dashboard as performance
 from webapp.services.performance.dashboard import BUCKETS, TABLES, Period
 from webapp.services.places import alleys
@@ -51,7 +51,7 @@ def dashboard():
     query = _parse()
     data = performance.dashboard(query.scope, query.period, query.bucket, clock.now(), query.viewable)
     return render_template("performance/dashboard.html", data=data, query=query.args,
-                           choices={"days": list(DAY_CHOICES), "buckets": list(BUCKETS)},
+                           choices={"days": list(DAY_CHOICES), "buckets": list(BUCKETS), "kinds": KIND_CHOICES},
                            links=_links(query), map_config=_map_config(query))
 
 

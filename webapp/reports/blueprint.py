@@ -4,7 +4,7 @@ from datetime import datetime
 from flask import Blueprint, g
 from flask_babel import format_datetime, get_locale
 
-from webapp.labels import PRIORITY_LABELS, SATISFACTION_LABELS, WHISTLE_STATUS_LABELS
+from webapp.labels import PRIORITY_LABELS, SATISFACTION_LABELS, WHISTLE_STATUS_LABELS, request_kind_label
 from webapp.models import Priority, Satisfaction, WhistleStatus
 
 bp = Blueprint("reports", __name__)
@@ -43,6 +43,9 @@ def satisfaction_label(value: str) -> str:
 @bp.app_template_filter("priority_label")
 def priority_label(value: str) -> str:
     return str(PRIORITY_LABELS[Priority(value)])
+
+
+bp.add_app_template_filter(request_kind_label)
 
 
 @bp.app_template_filter("whistle_status_label")

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.labels import PRIORITY_LABELS, SATISFACTION_LABELS, WHISTLE_LABELS
+from webapp.labels import PRIORITY_LABELS, REQUEST_KIND_LABELS, SATISFACTION_LABELS, WHISTLE_LABELS
 from webapp.services.cases.transitions import Step
 
 # What a chief often answers (回复模板); the chosen text lands in the note, where it can be edited.
@@ -55,6 +55,9 @@ STEP_FORMS = {
     Step.REPLY: StepForm(_l("Reply to the reporter"), _l("Choose a template or write your own answer."),
                          _l("Send the reply"), {"template": _l("Template"), "note": _l("Reply")}),
     Step.SET_PRIORITY: StepForm(_l("Priority"), "", _l("Set the priority"), {"priority": _l("Priority")}),
+    Step.SET_REQUEST_KIND: StepForm(_l("Kind of request"), _l("12345's four kinds: it counts in the street's figures."),
+                                    _l("Set the kind"), {"request_kind": _l("Kind of request"),
+                                                         "note": _l("Note (optional)")}),
     Step.MERGE: StepForm(
         _l("Merge as a duplicate"),
         _l("The same problem as another case: this one closes and its reporter and followers follow the other."),
@@ -93,6 +96,9 @@ def _field(name: str, label):
                           validate_choice=False)
     if name == "priority":
         return SelectField(label, choices=[SelectChoice(p.value, text) for p, text in PRIORITY_LABELS.items()],
+                           validate_choice=False)
+    if name == "request_kind":
+        return SelectField(label, choices=[SelectChoice(k.value, text) for k, text in REQUEST_KIND_LABELS.items()],
                            validate_choice=False)
     if name == "kind":
         return SelectField(label, choices=[SelectChoice(k.value, text) for k, text in WHISTLE_LABELS.items()],

@@ -48,6 +48,8 @@ def _forms_for(report, shown: dict, failed: Step | None, form) -> dict:
             forms[step.value].departments.data = list(report.category.default_departments or [])
         if step is Step.SET_PRIORITY and step is not failed:
             forms[step.value].priority.data = report.priority.value
+        if step is Step.SET_REQUEST_KIND and step is not failed and report.request_kind:
+            forms[step.value].request_kind.data = report.request_kind.value
     if Step.WHISTLE.value in forms:
         forms[Step.WHISTLE.value].departments.choices = [SelectChoice(d.code, d.name) for d in all_departments()]
     return forms
@@ -76,9 +78,9 @@ def _posted_input(step: Step, form):
     upload = getattr(form, "photo", None)
     photo = upload.data.read(MAX_BYTES + 1) if upload is not None and upload.data else None
     fields = {name: getattr(form, name).data for name in ("kind", "duplicate_of", "priority", "satisfaction",
-                                                           "lon", "lat") if hasattr(form, name)}
+                                                           "lon", "lat", "request_kind") if hasattr(form, name)}
     fields = {name: value for name, value in fields.items() if value not in (None, "")}
-    note = reply_text(form) if step is Step.REPLY else (form.note.data or "")
+    note = reply_text(form) if step is Step.REPLY else (form.note.data or "") if hasattr(form, "note") else ""
     departments = form.departments.data if hasattr(form, "departments") else []
     return step_input(fields | {"note": note, "departments": departments or []}, photo)
 

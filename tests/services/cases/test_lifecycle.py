@@ -70,6 +70,7 @@ WHO = {
     Step.MERGE: CHIEFS,
     Step.WHISTLE: CHIEFS,
     Step.SET_PRIORITY: CHIEFS,
+    Step.SET_REQUEST_KIND: CHIEFS,
     Step.REPLY: CHIEFS,
     Step.REPORT_ON_SITE: {OFFICER},
     Step.ADD_NOTE: {OFFICER},
@@ -96,6 +97,7 @@ EXPECTED = {
     # Calling a further department while others work: back to WHISTLED until it reports on site too.
     Step.WHISTLE: {S.ACCEPTED: S.WHISTLED, S.WHISTLED: S.WHISTLED, S.ON_SITE: S.WHISTLED, S.REOPENED: S.WHISTLED},
     Step.SET_PRIORITY: {status: status for status in OPEN},
+    Step.SET_REQUEST_KIND: {status: status for status in OPEN + (S.RESOLVED,)},
     Step.REPLY: {status: status for status in OPEN + (S.RESOLVED,)},
     # The department reports on site once: a second time is a step already taken.
     Step.REPORT_ON_SITE: {S.WHISTLED: S.ON_SITE, S.ON_SITE: IllegalTransition},
@@ -125,6 +127,7 @@ INPUT = {
     Step.MERGE: {"duplicate_of": ORIGINAL},
     Step.WHISTLE: {"departments": ("police",)},  # 公安: not yet called on any case of the table
     Step.SET_PRIORITY: {"priority": "urgent"},
+    Step.SET_REQUEST_KIND: {"request_kind": "complaint"},
     Step.REPLY: {"note": "已收到，正在处理"},
     Step.REPORT_ON_SITE: {"lon": 116.4, "lat": 39.9},
     Step.ADD_NOTE: {"note": "已现场查看"},

@@ -18,7 +18,7 @@ from webapp import clock
 from webapp.errors import BadRequest, Conflict, DomainError, Forbidden, IdempotencyConflict
 from webapp.extensions import db
 from webapp.models import (OPEN_REPORT_STATUSES, Category, PartnerRequest, Report, ReportEvent, ReportFollower,
-                           ReportPhoto, ReportStatus, User)
+                           ReportPhoto, ReportStatus, RequestKind, User)
 from webapp.models.places import WGS84, Alley
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
@@ -49,10 +49,13 @@ class ReportInput:
     anonymous: bool = False
     photos: list[bytes] = field(default_factory=list)
     alley_id: int | None = None  # the alley the report names (a partner's address); else the nearest one
+    request_kind: str | None = None  # 咨询 / 建议 / 举报 / 投诉 (RequestKind); None: not said (see _request_kind)
 
     def fingerprint(self) -> str:
         """The content's hash (photos by their digest), to tell a replay from a reused key."""
         body = asdict(self) | {"photos": [hashlib.sha256(p).hexdigest() for p in self.photos]}
+        if body["request_kind"] is None:  # a report queued on a phone before kinds were asked hashes as it did then
+            del body["request_kind"]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -76,6 +79,17 @@ def _check(user: User, data: ReportInput) -> None:
         raise BadRequest(_l("The description may have at most %(n)d characters.", n=limit), field="description")
     if len(data.photos) > MAX_PHOTOS:
         raise BadRequest(_l("A report may have at most 6 photos."), field="photos")
+
+
+def _request_kind(user: User, given: str | None) -> RequestKind | None:
+    """The kind the reporter chose; a person who does not say is reporting a problem they saw (举报), while a
+    partner system that does not say leaves it unknown for the chief to set."""
+    if given is None:
+        return None if user.is_partner else RequestKind.REPORT
+    try:
+        return RequestKind(given)
+    except ValueError:
+        raise BadRequest(_l("Please choose the kind of request."), field="request_kind") from None
 
 
 def _replay(user: User, data: ReportInput, fingerprint: str) -> Report | None:
@@ -127,6 +141,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
     had stored, so a bad request leaves no row and no file."""
     _check(user, data)
     category = _category(data.category_code)
+    kind = _request_kind(user, data.request_kind)
     street_id, snap = queries.locate(db.session, data.lon, data.lat, current_app.config["SNAP_RADIUS_M"])
     if street_id is None:
         raise BadRequest(_l("This place is outside the service area: no street of ours covers it."),
@@ -146,7 +161,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
             street_id=street_id, alley_id=snap.alley_id if snap else None,
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
-            accuracy_m=data.accuracy_m, anonymous=data.anonymous, created_at=clock.now())
+            accuracy_m=data.accuracy_m, anonymous=data.anonymous, request_kind=kind, created_at=clock.now())
         for position, photo in enumerate(cleaned):
             image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
             stored += [image_key, thumb_key]

@@ -19,7 +19,7 @@ from webapp import clock
 from webapp.errors import BadRequest, Conflict, Forbidden, IllegalTransition, NotFound, PartsOpen
 from webapp.extensions import db
 from webapp.models import (OPEN_REPORT_STATUSES, Department, Priority, Report, ReportEvent,
-                           ReportFollower, ReportPhoto, ReportStatus, Satisfaction, User, Verdict, Whistle,
+                           ReportFollower, ReportPhoto, ReportStatus, RequestKind, Satisfaction, User, Verdict, Whistle,
                            WhistleKind, WhistleStatus)
 from webapp.models.reports import as_utc
 from webapp.photos import clean_photo
@@ -43,6 +43,7 @@ class Step(enum.Enum):
     MERGE = "merge"  # a duplicate of another case: merged, followers carried over
     WHISTLE = "whistle"  # 吹哨: call one or more departments
     SET_PRIORITY = "set_priority"
+    SET_REQUEST_KIND = "set_request_kind"  # 咨询 / 建议 / 举报 / 投诉, as the chief sees the case
     REPLY = "reply"  # the chief answers the reporter (response templates)
     REPORT_ON_SITE = "report_on_site"  # 报到, by an officer of a whistled department
     ADD_NOTE = "add_note"  # a department's note or evidence photo
@@ -68,6 +69,7 @@ class StepInput:
     kind: str | None = None  # whistle kind (WHISTLE); None: the category's
     duplicate_of: int | None = None  # MERGE
     priority: str | None = None  # SET_PRIORITY
+    request_kind: str | None = None  # SET_REQUEST_KIND
     satisfaction: str | None = None  # VERDICT
     lon: float | None = None  # REPORT_ON_SITE: where the officer was
     lat: float | None = None
@@ -265,6 +267,18 @@ def _set_priority(ctx: Context) -> Applied:
     return Applied(None, {"priority": ctx.report.priority.value})
 
 
+def _set_request_kind(ctx: Context) -> Applied:
+    try:
+        kind = RequestKind(ctx.data.request_kind)
+    except ValueError:
+        raise BadRequest(_l("Please choose the kind of request."), field="request_kind") from None
+    previous = ctx.report.request_kind
+    if kind is previous:  # a second click: nothing to record
+        raise Conflict(_l("The case is already marked as this kind of request."))
+    ctx.report.request_kind = kind
+    return Applied(None, {"request_kind": kind.value, "previous": previous.value if previous else None})
+
+
 def _close_unrated(ctx: Context) -> Applied:
     days = current_app.config["VERDICT_DAYS"]
     if ctx.report.resolved_at is None or ctx.now < as_utc(ctx.report.resolved_at) + timedelta(days=days):
@@ -291,6 +305,8 @@ MOVES = {
                      effect=_merge),
     Step.WHISTLE: Move(CHIEF_WORKING, can_triage_report, "chief", effect=_whistle),
     Step.SET_PRIORITY: Move(OPEN_REPORT_STATUSES, can_triage_report, "chief", effect=_set_priority),
+    Step.SET_REQUEST_KIND: Move(OPEN_REPORT_STATUSES | {S.RESOLVED}, can_triage_report, "chief",
+                                effect=_set_request_kind),
     Step.REPLY: Move(OPEN_REPORT_STATUSES | {S.RESOLVED}, can_triage_report, "chief", needs=Needs.NOTE),
     Step.REPORT_ON_SITE: Move(ON_THE_GROUND, can_act_for_department, "officer", effect=_report_on_site),
     Step.ADD_NOTE: Move(ON_THE_GROUND, can_act_for_department, "officer", needs=Needs.EVIDENCE, effect=_add_note),

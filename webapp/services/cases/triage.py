@@ -17,6 +17,7 @@ from webapp.models import (CHIEF_QUEUE, Alley, Category, Priority, Report, Repor
                            WhistleStatus)
 from webapp.models.reports import as_utc
 from webapp.policies import is_admin
+from webapp.services.places.chiefs import chief_alley_ids, chief_alleys_query
 
 QUEUE_LIMIT = 300  # a chief works a street's queue; more than this on one screen helps nobody
 # The statuses in the order a case moves through them: the order of the filter chips.
@@ -35,12 +36,13 @@ class QueueFilters:
     alley_id: int | None = None
     overdue_only: bool = False
     older_than_hours: float | None = None  # only cases reported more than this many hours ago
+    my_alleys: bool = False  # only the alleys the chief is the alley chief of (街巷长 per alley)
 
     @classmethod
     def parse(cls, args) -> "QueueFilters":
-        """From query arguments (?status=&category=&alley=&overdue=1&age_hours=); empty means no filter."""
+        """From query arguments (?status=&category=&alley=&overdue=1&age_hours=&mine=1); empty means no filter."""
         raw = {name: (args.get(name) or "").strip() for name in ("status", "category", "alley", "overdue",
-                                                                 "age_hours")}
+                                                                 "age_hours", "mine")}
         status = None
         if raw["status"]:
             try:
@@ -56,6 +58,8 @@ class QueueFilters:
             alley_id = int(raw["alley"])
         if raw["overdue"] not in ("", "0", "1", "true", "false"):
             raise BadRequest(_l("overdue must be 1 or 0."), field="overdue")
+        if raw["mine"] not in ("", "0", "1", "true", "false"):
+            raise BadRequest(_l("mine must be 1 or 0."), field="mine")
         hours = None
         if raw["age_hours"]:
             try:
@@ -65,14 +69,16 @@ class QueueFilters:
             if not 0 <= hours <= MAX_AGE_HOURS:  # also refuses nan and inf
                 raise BadRequest(_l("age_hours must be a number of hours from 0 to 8784."), field="age_hours")
         return cls(status=status, category=raw["category"] or None, alley_id=alley_id,
-                   overdue_only=raw["overdue"] in ("1", "true"), older_than_hours=hours)
+                   overdue_only=raw["overdue"] in ("1", "true"), older_than_hours=hours,
+                   my_alleys=raw["mine"] in ("1", "true"))
 
     def as_args(self) -> dict:
         """The filters as query arguments again (links, the API's echo)."""
         args = {"status": self.status.value if self.status else None, "category": self.category,
                 "alley": self.alley_id, "overdue": 1 if self.overdue_only else None,
                 "age_hours": (int(self.older_than_hours) if self.older_than_hours is not None
-                              and self.older_than_hours.is_integer() else self.older_than_hours)}
+                              and self.older_than_hours.is_integer() else self.older_than_hours),
+                "mine": 1 if self.my_alleys else None}
         return {k: v for k, v in args.items() if v is not None}
 
     @property
@@ -159,6 +165,8 @@ def _conditions(user: User, filters: QueueFilters, now: datetime, *, status=True
         where.append(Report.created_at <= now - timedelta(hours=filters.older_than_hours))
     if overdue and filters.overdue_only:
         where.append(_overdue_clause(now))
+    if filters.my_alleys:
+        where.append(Report.alley_id.in_(chief_alleys_query(user.id)))
     return where
 
 
@@ -196,9 +204,10 @@ def _item(report: Report, now: datetime) -> QueueItem:
         follower_count=report.follower_count, whistles=whistles, overdue=any(w.overdue for w in whistles))
 
 
-def sort_key(item: QueueItem):
-    """Overdue whistles first, then urgent > high > normal, then the oldest; the number breaks ties."""
-    return (not item.overdue, PRIORITY_RANK[item.priority], item.created_at, item.id)
+def sort_key(item: QueueItem, mine: frozenset[int] | set[int] = frozenset()):
+    """The chief's own alleys first (none for a street-wide chief), then overdue whistles, then urgent > high >
+    normal, then the oldest; the number breaks ties."""
+    return (item.alley_id not in mine, not item.overdue, PRIORITY_RANK[item.priority], item.created_at, item.id)
 
 
 def chief_queue(user: User, filters: QueueFilters = QueueFilters(), now: datetime | None = None,
@@ -209,15 +218,17 @@ def chief_queue(user: User, filters: QueueFilters = QueueFilters(), now: datetim
     _check_category(filters)
     now = now or clock.now()
     rank = case((Report.priority == Priority.URGENT, 0), (Report.priority == Priority.HIGH, 1), else_=2)
+    mine = chief_alley_ids(user)
+    own_first = [case((Report.alley_id.in_(mine), 0), else_=1)] if mine else []
     query = (db.select(Report).where(*_conditions(user, filters, now))
              .options(joinedload(Report.category), joinedload(Report.alley),
                       selectinload(Report.whistles).joinedload(Whistle.department))
-             .order_by(case((_overdue_clause(now), 0), else_=1), rank, Report.created_at, Report.id)
+             .order_by(*own_first, case((_overdue_clause(now), 0), else_=1), rank, Report.created_at, Report.id)
              .limit(limit))
     items = [_item(report, now) for report in db.session.scalars(query).unique()]
     # The database sorted for the limit; the same order again on the computed flags is the one shown
     # (both from one `now`), so a case's place never depends on how an engine compares times.
-    return sorted(items, key=sort_key)
+    return sorted(items, key=lambda item: sort_key(item, mine))
 
 
 def queue_counts(user: User, filters: QueueFilters = QueueFilters(), now: datetime | None = None) -> QueueCounts:

@@ -1,5 +1,5 @@
 """Coverage gaps of one street, for its organizer: alleys nobody has claimed, claimed alleys nobody has patrolled
-within PATROL_GAP_DAYS, and volunteers who have done nothing for INACTIVE_DAYS (with their phone numbers)."""
+within PATROL_GAP_DAYS, alleys without a chief of their own (街巷长), and volunteers who have done nothing for INACTIVE_DAYS (with their phone numbers)."""
 import json
 from datetime import datetime, timedelta
 
@@ -11,6 +11,7 @@ from webapp.extensions import db
 from webapp.models import Alley, Claim, Patrol, RoleGrant, User
 from webapp.models.people import VOLUNTEER_ROLES
 from webapp.models.reports import as_utc
+from webapp.services.places.chiefs import alleys_without_chief
 from webapp.services.volunteers.hours import last_active
 
 UNCLAIMED, UNPATROLLED, COVERED = "unclaimed", "unpatrolled", "covered"
@@ -71,12 +72,14 @@ def coverage_gaps(street_id: int, now: datetime) -> dict:
     inactive = [{**v, "last_active_at": _iso(v["last_active_at"]), "days": _days(now, v["last_active_at"]),
                  "joined_at": _iso(v["joined_at"])} for v in inactive]
 
+    no_chief = [{"id": alley_id, "name": name} for alley_id, name in alleys_without_chief(street_id)]
+
     counts = {"alleys": len(features), UNCLAIMED: len(unclaimed), UNPATROLLED: len(unpatrolled),
               COVERED: len(features) - len(unclaimed) - len(unpatrolled),
-              "volunteers": len(volunteers), "inactive": len(inactive)}
+              "volunteers": len(volunteers), "inactive": len(inactive), "no_chief": len(no_chief)}
     return {"street_id": street_id, "as_of": now.isoformat(), "patrol_gap_days": gap_days,
             "inactive_days": inactive_days, "counts": counts, "unclaimed": unclaimed, "unpatrolled": unpatrolled,
-            "inactive": inactive, "geojson": {"type": "FeatureCollection", "features": features}}
+            "inactive": inactive, "no_chief": no_chief, "geojson": {"type": "FeatureCollection", "features": features}}
 
 
 def _volunteers(street_id: int) -> list[dict]:

@@ -21,7 +21,7 @@ from webapp.clock import BEIJING
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
 from webapp.models import (AWAITING_VERDICT, CLOSED_STATUSES, ApiKey, Category, PartnerRequest, Report,
-                           ReportStatus, Whistle)
+                           ReportStatus, RequestKind, Whistle)
 from webapp.models.places import Alley
 from webapp.models.reports import as_utc
 from webapp.services.cases.reports import ReportInput, active_categories, submit_report
@@ -249,11 +249,30 @@ def _earlier(key: ApiKey, data: PartnerReport) -> Report | None:
                                                      Report.reporter_id == key.user_id))
 
 
+# attribute[request_kind]: 12345's kind of request, by our code or its Chinese name (诉求类型).
+REQUEST_KIND_ATTRIBUTE = "request_kind"
+REQUEST_KIND_NAMES = {"咨询": RequestKind.CONSULTATION, "建议": RequestKind.SUGGESTION, "举报": RequestKind.REPORT,
+                      "投诉": RequestKind.COMPLAINT} | {kind.value: kind for kind in RequestKind}
+
+
+def partner_request_kind(attributes: dict[str, list[str]]) -> str | None:
+    """The kind of request a partner sent, as our code; None when it sent none (the chief may set it)."""
+    values = [v.strip() for v in attributes.get(REQUEST_KIND_ATTRIBUTE, []) if v.strip()]
+    if not values:
+        return None
+    if len(values) > 1 or values[0] not in REQUEST_KIND_NAMES:
+        raise BadRequest(_l("The attribute %(code)s must be one of: %(keys)s.", code=REQUEST_KIND_ATTRIBUTE,
+                            keys=", ".join(REQUEST_KIND_NAMES)))
+    return REQUEST_KIND_NAMES[values[0]].value
+
+
 def file_partner_report(key: ApiKey, data: PartnerReport) -> Created:
     """A partner's request becomes a normal case, at the street chief's at once, with its details beside it."""
     category = service(data.service_code)
     lon, lat, alley_id = _position(data)
-    answers = check_answers(category, data.attributes)
+    request_kind = partner_request_kind(data.attributes)
+    answers = check_answers(category, {code: values for code, values in data.attributes.items()
+                                       if code != REQUEST_KIND_ATTRIBUTE})
     _check_contact(data)
     if earlier := _earlier(key, data):
         return _answer(earlier.id)
@@ -268,7 +287,8 @@ def file_partner_report(key: ApiKey, data: PartnerReport) -> Created:
 
     today = clock.now().astimezone(BEIJING).date()
     report_input = ReportInput(client_id=_client_id(key, data, today), category_code=category.code, lon=lon,
-                               lat=lat, description=data.description.strip(), alley_id=alley_id)
+                               lat=lat, description=data.description.strip(), alley_id=alley_id,
+                               request_kind=request_kind)
     filed = submit_report(key.user, report_input, attach=attach)
     return _answer(filed.id)
 

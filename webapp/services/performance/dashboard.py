@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from webapp.extensions import cache, db
-from webapp.models import (Alley, CaseFacts, Category, Department, Patrol, Report, Street, Whistle,
+from webapp.models import (Alley, CaseFacts, Category, Department, Patrol, Report, RequestKind, Street, Whistle,
                            WhistleStatus)
 from webapp.models.reports import as_utc
 from webapp.services.performance.rates import Rates, count_where, definitions, rate_columns, settings, whistle_response_columns
@@ -40,11 +40,13 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which cases: of these streets (None: every street), optionally one alley, category or department."""
+    """Which cases: of these streets (None: every street), optionally one alley, category, department or kind of
+    request (a RequestKind value)."""
     street_ids: tuple[int, ...] | None = None
     alley_id: int | None = None
     category_id: int | None = None
     department_id: int | None = None
+    request_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def _conditions(scope: Scope, period: Period) -> list:
         conditions.append(f.category_id == scope.category_id)
     if scope.department_id is not None:
         conditions.append(f.report_id.in_(select(Whistle.report_id).where(Whistle.department_id == scope.department_id)))
+    if scope.request_kind is not None:
+        conditions.append(f.report_id.in_(select(Report.id).where(Report.request_kind == RequestKind(scope.request_kind))))
     return conditions
 
 
@@ -207,6 +211,8 @@ def overdue_whistles(scope: Scope, now: datetime, limit: int = 50) -> list[dict]
         query = query.where(Report.category_id == scope.category_id)
     if scope.department_id is not None:
         query = query.where(Whistle.department_id == scope.department_id)
+    if scope.request_kind is not None:
+        query = query.where(Report.request_kind == RequestKind(scope.request_kind))
     rows = db.session.execute(query).all()
     categories = _names("category", list({r.category_id for r in rows}))
     return [{"report_id": r.report_id, "department": r.department, "category": categories[r.category_id],

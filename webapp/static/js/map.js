@@ -228,6 +228,7 @@
     info.querySelector('[data-info-length]').textContent = formatLength(alley.props.length_m);
     const source = info.querySelector('[data-info-source]');
     source.hidden = true;
+    info.querySelector('[data-info-chief]').hidden = true;
     info.hidden = false;
     loadSource(alley, source);
     if (fromList) {
@@ -239,12 +240,24 @@
     placeLabels();
   }
 
+  // 本巷街巷长: the alley's chief and the phone the street publishes, as on the sign in the alley.
+  function showChief(chief) {
+    const box = info.querySelector('[data-info-chief]');
+    box.hidden = !chief;
+    if (!chief) return;
+    box.querySelector('[data-chief-name]').textContent = chief.name;
+    const phone = box.querySelector('[data-chief-phone]');
+    phone.textContent = chief.phone;
+    phone.href = `tel:${chief.phone.replace(/[^0-9+]/g, '')}`;
+  }
+
   async function loadSource(alley, el) {
     try {
       const response = await fetch(`${config.alleysUrl}/${alley.id}`, { headers: { Accept: 'application/geo+json' } });
       if (!response.ok) return;
       const feature = await response.json();
       if (selected !== alley) return;
+      showChief(feature.properties.chief);
       if (feature.properties.source) {
         el.textContent = `${text.source}: ${feature.properties.source}`;
         el.hidden = false;

@@ -222,6 +222,7 @@
     photos.forEach((p) => URL.revokeObjectURL(p.url));
     photos = [];
     q('[data-description]').value = '';
+    q('[data-request-kind]').value = 'report'; // 举报: what reporting a problem one saw usually is
     q('[data-duplicates]').hidden = true;
     q('[data-safety-note]').hidden = true;
     showError('');
@@ -273,7 +274,7 @@
     button.disabled = true;
     showError('');
     const body = { client_id: uuid(), category, lon: place.lon, lat: place.lat, accuracy: place.accuracy,
-      description: q('[data-description]').value.trim() };
+      description: q('[data-description]').value.trim(), request_kind: q('[data-request-kind]').value };
     await outbox.add(body, photos.map((p) => p.buffer), csrf());
     if (window.AlleyOutboxUI) window.AlleyOutboxUI.askForSync();
     const summary = await outbox.flush(csrf());
