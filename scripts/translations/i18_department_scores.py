@@ -65,4 +65,6 @@ ZH = {
     "Result (average)": "处置效果（平均）",
     "Average score": "平均分",
     "Street total": "街道合计",
+    "For the street (seal and signature):": "街道（盖章、签字）：",
+    "Date:": "日期：",
 }
