@@ -208,3 +208,15 @@ def test_the_scorecard_xlsx_holds_the_pages_rows(app, scored_month):
         ["Street total", 2, 2, 1, 1, 0, 0, None, 2, 3.5, 3, 2.5, 3],
     ]
     assert db.session.scalar(db.select(db.func.count()).select_from(DepartmentScore)) == 2
+
+
+def test_odd_addresses_change_nothing(app, pages):
+    report = whistled_case(pages, "urban_management")
+    chief, urban = pages.people["chief"], whistle_of(report, "urban_management")
+    assert post_score(app, chief, 999999, urban.id).status_code == 404  # no such case
+    assert post_score(app, chief, report.id, "9" * 30, headers=EN).status_code == 400  # an id no database holds
+    # The form's address opened as a page (the language switch on a refused score): back to the case file.
+    assert client(app, chief).get(f"/reports/{report.id}/scores").status_code == 302
+    admin = make_user(Role.ADMIN)
+    assert client(app, admin).get("/performance/scorecard?street=999999").status_code == 404
+    assert counts() == (0, 0)
