@@ -186,3 +186,20 @@ def can_assign_alley_chief(user, street_id: int) -> bool:
 def can_attend_activity(user, activity, team_member: bool) -> bool:
     """The street's volunteers sign up for its open activities; a team's activity is for its members."""
     return is_volunteer_of(user, activity.street_id) and (activity.team_id is None or team_member)
+
+
+def can_score_department(user, report) -> bool:
+    """评价权: the chief of the case's street scores each whistled department's part (not admins: the score is
+    the street's word on the departments that served it)."""
+    return _has(user, (Role.CHIEF,), report.street_id)
+
+
+def can_view_department_scores(user) -> bool:
+    """A department's officers see their own department's scores (department_scores.scores_for_officer keeps
+    them to it)."""
+    return can_view_department_work(user)
+
+
+def can_view_scorecard(user, street_id: int) -> bool:
+    """The monthly scorecard of a street's departments (考核): its chiefs, organizers and admins, as its rates."""
+    return can_view_performance(user, street_id)

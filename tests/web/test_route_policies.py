@@ -79,6 +79,9 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
                                         {**only({"resident", "admin"}, 302), ANON: 302}),  # the resident filed it
         # Everyone signed in has said "me too" through the API above already (the resident filed it).
         ("reports.follow", "POST"): ((f"/reports/{report_id}/follow",), signed_in(409, 302)),
+        # The chief scores a whistled department (empty form: refused with 400); others may not (403).
+        ("reports.score_department", "POST"): ((f"/reports/{report_id}/scores", {"data": {}}),
+                                               {**only({"chief"}, 400), ANON: 302}),
         ("reports.back_to_report", "GET"): ((f"/reports/{report_id}/steps/escalate",), {who: 302 for who in WHO}),
         ("reports.mine", "GET"): (("/reports/mine",), signed_in(200, 302)),
         # Walked after the page's escalation above: nobody holds the alley (one endpoint for both API steps).
@@ -114,6 +117,9 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
         ("performance.chart", "GET"): (("/performance/charts/rates.svg",), {**only(STREET_STAFF, 200), ANON: 302}),
         ("performance.export", "GET"): (("/performance/export/alleys.xlsx",), {**only(STREET_STAFF, 200), ANON: 302}),
         ("performance.brief", "GET"): (("/performance/brief",), {**only(STREET_STAFF, 200), ANON: 302}),
+        ("performance.scorecard_page", "GET"): (("/performance/scorecard",), {**only(STREET_STAFF, 200), ANON: 302}),
+        ("performance.scorecard_xlsx", "GET"): (("/performance/scorecard.xlsx",),
+                                                {**only(STREET_STAFF, 200), ANON: 302}),
         ("api.performance_dashboard", "GET"): (("/api/v1/performance?days=7",), only(STREET_STAFF, 200)),
         ("api.performance_heat", "GET"): (("/api/v1/performance/heat",), only(STREET_STAFF, 200)),
         # Open311: public reads; writes need a partner's api_key, whoever is signed in to the app.

@@ -21,3 +21,6 @@ __all__ = ["AlleyChief", "RequestKind", "Activity", "Attendance", "PostHolding",
            "OPEN_REPORT_STATUSES", "Report", "ReportEvent", "ReportFollower", "ReportPhoto", "ReportStatus", "Role", "RoleGrant", "Street",
            "User", "WhistleKind", "AWAITING_VERDICT", "CHIEF_QUEUE", "CLOSED_STATUSES", "Priority", "Satisfaction",
            "Verdict", "Whistle", "WhistleStatus"]
+from webapp.models.scores import DepartmentScore, DepartmentScoreRevision  # noqa: E402
+
+__all__ += ["DepartmentScore", "DepartmentScoreRevision"]

@@ -29,6 +29,7 @@ def _links(query: DashboardQuery) -> dict:
         "json": url_for("api.performance_dashboard", **args),
         "heat": url_for("api.performance_heat", **args),
         "brief": url_for("performance.brief", street=street),
+        "scorecard": url_for("performance.scorecard_page", street=street),
         "exports": {table: {fmt: url_for("performance.export", table=table, fmt=fmt, **args) for fmt in ("csv", "xlsx")}
                     for table in TABLES},
         "charts": {name: url_for("performance.chart", name=name, **args) for name in charts.CHARTS},

@@ -1,17 +1,20 @@
 """GET /reports/<id> (the case file; ?pane=1 for the triage screen's detail pane), POST /reports/<id>/steps/<step>,
-POST /reports/<id>/follow (GET on either: back to the report), GET /reports/mine."""
+POST /reports/<id>/follow (GET on either: back to the report), POST /reports/<id>/scores (the chief scores a
+whistled department), GET /reports/mine."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from webapp.api.reports import report_for, step_input
-from webapp.errors import DomainError
+from webapp.errors import DomainError, Forbidden
 from webapp.labels import actor_role_label, step_label
 from webapp.photos import MAX_BYTES, PhotoTooLarge, PhotoTooManyPixels, PhotoTypeNotSupported, PhotoUnreadable
+from webapp.policies import can_score_department
+from webapp.reports import scoring
 from webapp.reports.blueprint import bp
 from webapp.reports.forms import STEP_FORMS, reply_text, step_form
-from webapp.services.cases import reports
+from webapp.services.cases import department_scores, reports
 from webapp.services.cases.categories import all_departments
 from webapp.services.cases.transitions import MOVES, Needs, Step, get_report, transition
 from webapp.services.places.claims import claimed_alley_ids
@@ -55,7 +58,8 @@ def _forms_for(report, shown: dict, failed: Step | None, form) -> dict:
     return forms
 
 
-def _page(report, status: int = 200, error=None, failed: Step | None = None, form=None, done: str | None = None):
+def _page(report, status: int = 200, error=None, failed: Step | None = None, form=None, done: str | None = None,
+          kept_score: scoring.Kept | None = None):
     """The case file as this user may see it, as a page or as the triage pane's fragment."""
     shown = report_for(current_user, report)
     can_follow = shown["actions"]["follow"]
@@ -65,7 +69,8 @@ def _page(report, status: int = 200, error=None, failed: Step | None = None, for
         step_forms_by_value={step.value: spec for step, spec in STEP_FORMS.items()}, notes_required=NOTES_REQUIRED, error=error, failed=failed.value if failed else None, done=done, pane=_in_pane(),
         step_label=step_label, actor_role_label=actor_role_label,
         can_follow=can_follow, following=can_follow and reports.is_following(current_user, report.id),
-        is_mine=current_user.is_authenticated and report.reporter_id == current_user.id), status
+        is_mine=current_user.is_authenticated and report.reporter_id == current_user.id,
+        scoring=scoring.panel(current_user, report, kept_score)), status
 
 
 @bp.get("/reports/<int:report_id>")
@@ -125,6 +130,7 @@ def follow(report_id: int):
 
 @bp.get(f"/reports/<int:report_id>/steps/{STEP}")
 @bp.get("/reports/<int:report_id>/follow")
+@bp.get("/reports/<int:report_id>/scores")
 def back_to_report(report_id: int, step: str | None = None):
     """A form's address opened as a page (the language switch on a refused step, a copied link): the report."""
     return redirect(url_for("reports.show", report_id=report_id, lang=request.args.get("lang")))
@@ -137,3 +143,23 @@ def mine():
     items = [report_for(current_user, report, held) | {"mine": is_mine, "street_name": report.street.name}
              for report, is_mine in reports.my_reports(current_user)]
     return render_template("reports/mine.html", items=items)
+
+
+@bp.post("/reports/<int:report_id>/scores")
+@login_required
+def score_department(report_id: int):
+    """The chief's score of one whistled department's part (评价权); refused: the page again with the error."""
+    report = get_report(report_id)
+    if not can_score_department(current_user, report):  # before reading the form: an outsider learns nothing
+        raise Forbidden()
+    try:
+        scored = department_scores.score_department(current_user, report.id, scoring.parse(request.form))
+    except DomainError as err:
+        return _page(report, err.http_status, error=err.message, kept_score=scoring.kept_from(request.form, err))
+    name = scored.score.whistle.department.name
+    done = (_("Score saved: %(department)s", department=name) if scored.changed
+            else _("Already saved as it is: %(department)s", department=name))
+    if _in_pane():
+        return _page(get_report(report.id), done=done)
+    flash(done, "success")
+    return redirect(url_for("reports.show", report_id=report.id, _anchor="scores"))
