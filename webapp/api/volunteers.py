@@ -1,16 +1,19 @@
-"""Volunteers' API: claim and leave alleys, my alleys, the patrol checklist, finished patrols."""
+"""Volunteers' API: claim and leave alleys, my alleys, the patrol checklist, finished patrols and what they found."""
 import uuid
 from datetime import datetime, timezone
 
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from geo.tracks import Fix
 from webapp.api.blueprint import bp
 from webapp.errors import BadRequest
-from webapp.labels import CHECKLIST_LABELS
+from webapp.labels import CHECKLIST_LABELS, status_label
 from webapp.models import CHECKLIST_ITEMS
+from webapp.services.cases import findings
+from webapp.services.cases.categories import checklist_categories
 from webapp.services.places import alley_state, claims, patrols
 from webapp.services.places import alleys as places
 
@@ -48,7 +51,10 @@ def my_alleys():
 
 @bp.get("/patrols/checklist")
 def checklist():
-    return jsonify({"items": [{"code": code, "label": str(CHECKLIST_LABELS[code])} for code in CHECKLIST_ITEMS]})
+    """The items, each with the category a problem ticked there is reported in (None: the reporter chooses)."""
+    categories = checklist_categories()
+    return jsonify({"items": [{"code": code, "label": str(CHECKLIST_LABELS[code]), "category": categories[code]}
+                              for code in CHECKLIST_ITEMS]})
 
 
 def _when(value, name: str) -> datetime:
@@ -91,3 +97,26 @@ def record_patrol():
         "coverage_ratio": patrol.coverage_ratio, "distance_m": patrol.distance_m,
         "duration_s": patrol.duration_s, "hours": patrol.hours, "fix_count": patrol.fix_count,
     }), 201 if created else 200
+
+
+def _finding_json(report) -> dict:
+    return {"id": report.id, "client_id": report.client_id, "category": report.category.code,
+            "category_name": report.category.name_for(get_locale()), "checklist_item": report.checklist_item,
+            "status": report.status.value, "status_label": status_label(report.status), "url": f"/reports/{report.id}"}
+
+
+@bp.get("/me/patrols")
+@login_required
+def my_patrols():
+    """My latest patrols with the cases found on them, and my findings whose patrol has not arrived yet."""
+    shown = [{"id": view.patrol.id, "client_id": view.patrol.client_id, "alley_id": view.patrol.alley_id,
+              "alley": view.patrol.alley.name, "started_at": _iso(view.patrol.started_at),
+              "finished_at": _iso(view.patrol.finished_at), "covered": view.patrol.covered, "hours": view.patrol.hours,
+              "checklist": view.patrol.checklist, "cases": [_finding_json(r) for r in view.cases],
+              "unreported": view.unreported}
+             for view in findings.my_patrols(current_user)]
+    waiting = [_finding_json(r) | {"patrol_client_id": r.patrol_client_id}
+               for r in findings.findings_waiting_for_patrol(current_user)]
+    response = jsonify({"patrols": shown, "waiting_for_patrol": waiting})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
