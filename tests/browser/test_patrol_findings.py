@@ -60,6 +60,7 @@ def test_a_problem_found_offline_on_a_patrol_is_filed_once_and_listed_with_its_p
         page.locator("#report-result [data-result-close]").click()
         item = page.locator("#patrol .check-item", has_text="No goods piled in the lane")
         assert item.locator(".check-reported").inner_text() == "Reported: 1"
+        item.locator(".check-reported").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"patrol-finding-reported-phone-{backend}.png"))
         page.get_by_role("button", name="Finish patrol").click()
         page.locator("#patrol-queue", has_text="1 patrol(s) waiting").wait_for()

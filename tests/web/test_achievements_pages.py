@@ -103,7 +103,9 @@ def test_my_patrols_page_says_what_i_achieved(app, street):  # noqa: F811
     a_year_of_work(street)
     app.test_client_class = FlaskLoginClient
     page = app.test_client(user=street.li).get("/patrols/mine", headers=EN).get_data(as_text=True)
-    assert "passed up to the street chief: 2; resolved and confirmed by residents: 0." in page
+    assert '<dd data-achieved="escalated">2</dd>' in page and '<dd data-achieved="confirmed">0</dd>' in page
+    march = app.test_client(user=street.li).get("/patrols/mine?from=2025-03-10&to=2025-03-10", headers=EN)
+    assert "2025-03-10 – 2025-03-10" in march.get_data(as_text=True)
 
 
 def test_the_roster_takes_as_many_queries_for_many_volunteers_as_for_few(street):  # noqa: F811

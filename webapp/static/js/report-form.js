@@ -262,6 +262,10 @@
     renderCategories();
     updateSend();
     q('h2').focus();
+    if (draft) { // the chosen category in sight, with the description and photos below it
+      const chosen = q('[data-categories] [aria-pressed="true"]');
+      if (chosen) chosen.scrollIntoView({ block: 'center' });
+    }
     if (draft && draft.place) { // where the patrol is now: its last fix; the pin can still be dragged
       const { lon, lat, accuracy } = draft.place;
       setPlace(lon, lat, accuracy);
