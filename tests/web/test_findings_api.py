@@ -53,6 +53,7 @@ def test_a_finding_sent_before_its_patrol_is_listed_with_it_once_the_patrol_arri
     assert [(c["id"], c["checklist_item"], c["status"]) for c in shown["cases"]] == [
         (filed.get_json()["id"], "piled_goods", "submitted")]
     assert shown["unreported"] == {"illegal_parking": "三轮车"}
+    assert mine["achieved"] == {"on_the_spot": 0, "escalated": 0, "confirmed": 0}  # reporting is no figure yet
 
     replay = me.post("/api/v1/reports", json=body)  # the outbox lost the first answer
     assert replay.status_code == 200 and replay.get_json()["id"] == filed.get_json()["id"]

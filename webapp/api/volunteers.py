@@ -1,17 +1,20 @@
 """Volunteers' API: claim and leave alleys, my alleys, the patrol checklist, finished patrols and what they found."""
 import uuid
+from dataclasses import asdict
 from datetime import datetime, timezone
 
 from flask import jsonify, request
-from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from geo.tracks import Fix
+from webapp import clock
 from webapp.api.blueprint import bp
 from webapp.errors import BadRequest
 from webapp.labels import CHECKLIST_LABELS, status_label
 from webapp.models import CHECKLIST_ITEMS
+from webapp.periods import chosen_period
 from webapp.services.cases import findings
 from webapp.services.cases.categories import checklist_categories
 from webapp.services.places import alley_state, claims, patrols
@@ -108,15 +111,20 @@ def _finding_json(report) -> dict:
 @bp.get("/me/patrols")
 @login_required
 def my_patrols():
-    """My latest patrols with the cases found on them, and my findings whose patrol has not arrived yet."""
+    """My latest patrols with the cases found on them, my findings whose patrol has not arrived yet, and my figures
+    this year (or in ?from=&to=)."""
+    period, _chosen = chosen_period(request.args, clock.today().year, clock.today())
+    page = findings.my_patrols_page(current_user, period)
     shown = [{"id": view.patrol.id, "client_id": view.patrol.client_id, "alley_id": view.patrol.alley_id,
               "alley": view.patrol.alley.name, "started_at": _iso(view.patrol.started_at),
               "finished_at": _iso(view.patrol.finished_at), "covered": view.patrol.covered, "hours": view.patrol.hours,
               "checklist": view.patrol.checklist, "cases": [_finding_json(r) for r in view.cases],
               "unreported": view.unreported}
-             for view in findings.my_patrols(current_user)]
-    waiting = [_finding_json(r) | {"patrol_client_id": r.patrol_client_id}
-               for r in findings.findings_waiting_for_patrol(current_user)]
-    response = jsonify({"patrols": shown, "waiting_for_patrol": waiting})
+             for view in page.patrols]
+    response = jsonify({"patrols": shown,
+                        "waiting_for_patrol": [_finding_json(r) | {"patrol_client_id": r.patrol_client_id}
+                                               for r in page.waiting],
+                        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+                        "achieved": asdict(page.achieved)})
     response.headers["Cache-Control"] = "private, no-store"
     return response

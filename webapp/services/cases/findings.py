@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from webapp.errors import BadRequest, Forbidden
 from webapp.extensions import db
 from webapp.models import CHECKLIST_ITEMS, Patrol, Report, User
+from webapp.services.volunteers.achievements import Achievements, Period, volunteer_achievements
 
 PATROLS_SHOWN = 30  # a volunteer's most recent patrols on their page
 
@@ -82,3 +83,18 @@ def findings_waiting_for_patrol(user: User) -> list[Report]:
         select(Report).where(Report.reporter_id == user.id, Report.patrol_client_id.is_not(None), ~arrived)
         .options(joinedload(Report.category)).order_by(Report.created_at.desc(), Report.id.desc())
         .limit(PATROLS_SHOWN)))
+
+
+@dataclass(frozen=True)
+class MyPatrols:
+    """What My patrols shows: the patrols with their cases, the findings still waiting for theirs, and the
+    volunteer's figures in the period."""
+    patrols: list[PatrolFindings]
+    waiting: list[Report]
+    period: Period
+    achieved: Achievements
+
+
+def my_patrols_page(user: User, period: Period) -> MyPatrols:
+    return MyPatrols(my_patrols(user), findings_waiting_for_patrol(user), period,
+                     volunteer_achievements([user.id], period)[user.id])
