@@ -67,14 +67,14 @@
   }
 
   function reportIt(item, note) {
-    if (!window.AlleyReportForm) return; // signed out of the report form (no IndexedDB): the note is kept
+    if (!window.AlleyReportForm) return; // no report form here (no IndexedDB): the note stays on the patrol
     const last = patrol.fixes[patrol.fixes.length - 1];
     const running = patrol;
     window.AlleyReportForm.draft({
       patrol_client_id: patrol.client_id, checklist_item: item.code, category: item.category, label: item.label,
       description: note.value.trim(), place: last ? { lon: last.lon, lat: last.lat, accuracy: last.accuracy } : null,
-      onQueued(clientId) {
-        running.reported[item.code] = (running.reported[item.code] || []).concat([clientId]);
+      onQueued() { // how many reports were made from the item, shown beside it
+        running.reported[item.code] = (running.reported[item.code] || 0) + 1;
         if (patrol === running) { save(ACTIVE, patrol); renderChecklist(); }
       },
     });
@@ -109,7 +109,7 @@
       reportButton.textContent = text.reportIt;
       reportButton.setAttribute('aria-label', `${item.label}: ${text.reportIt}`);
       reportButton.addEventListener('click', () => reportIt(item, note));
-      const reported = (patrol.reported[item.code] || []).length;
+      const reported = patrol.reported[item.code] || 0;
       const done = document.createElement('span');
       done.className = 'check-reported';
       done.textContent = reported ? fmt(text.reportedCount, { count: reported }) : '';

@@ -313,7 +313,7 @@
       updateSend();
       return;
     }
-    if (found && found.onQueued) found.onQueued(body.client_id);
+    if (found && found.onQueued) found.onQueued();
     close();
     if (sent) announce(sent.status === 'escalated' ? text.sentEscalated : text.sent, `/reports/${sent.id}`);
     else announce(text.savedOffline, '/reports/mine');
