@@ -121,6 +121,10 @@ def test_the_organizer_sees_what_stewards_and_the_team_achieved_on_a_tablet(app,
         page.get_by_role("link", name="劝导").click()  # most handled on the spot first
         page.wait_for_url("**sort=-on_the_spot**")
         assert page.locator("#roster tbody tr").first.inner_text().startswith("王师傅")
+
+        page.goto(f"{live_server}/roster/people/{street.wang.id}?year=2025")
+        assert "劝导解决问题1起，上报街巷长2起，问题解决并经居民确认1起" in page.locator("#achieved").inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"person-achieved-tablet-{backend}.png"), full_page=True)
     finally:
         context.close()
     assert errors == []
