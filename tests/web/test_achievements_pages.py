@@ -62,7 +62,8 @@ def test_the_exports_carry_the_figures_of_the_period(organizer):
     figures = [wang[header.index(k)] for k in ("Handled on the spot", "Escalated", "Resolved and confirmed")]
     assert figures == ["1", "2", "1"]
     chosen = organizer.get("/roster/export.xlsx?from=2026-01-01&to=2026-01-31", headers=EN)
-    assert "roster-" in chosen.headers["Content-Disposition"] and "20260101-20260131" in chosen.headers["Content-Disposition"]
+    assert 'filename="roster-' in chosen.headers["Content-Disposition"]
+    assert "-20260101-20260131.xlsx" in chosen.headers["Content-Disposition"]
     sheet = list(load_workbook(io.BytesIO(chosen.get_data())).active.values)
     column = sheet[0].index("Resolved and confirmed")
     assert next(row for row in sheet if row[0] == "王师傅")[column] == 1  # the late confirmation
