@@ -88,6 +88,8 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
         ("api.take_step", "POST"): ((f"/api/v1/reports/{report_id}/handle-on-spot", {"json": {"note": "劝导"}}),
                                          only(set(), 403)),
         ("api.my_reports", "GET"): (("/api/v1/me/reports",), signed_in(200, 401)),
+        ("api.my_patrols", "GET"): (("/api/v1/me/patrols",), signed_in(200, 401)),
+        ("patrols.mine", "GET"): (("/patrols/mine",), signed_in(200, 302)),
         ("api.alley_reports", "GET"): ((f"/api/v1/alleys/{alley_id}/reports",), EVERYONE),
         ("categories.index", "GET"): (("/categories",), {**only({"organizer", "admin"}, 200), ANON: 302}),
         ("notifications.index", "GET"): (("/notifications",), signed_in(200, 302)),

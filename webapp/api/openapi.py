@@ -104,8 +104,21 @@ PATHS = {
                            "department_id": {"type": "integer"}, "days": {"type": "integer"},
                            "max_uses": {"type": "integer"}}}}}},
         "responses": {"201": _json({"type": "object"}, "Created"), **_errors("400", "401", "403")}}},
-    "/api/v1/patrols/checklist": {"get": {"summary": "The 十无 checklist items with translated labels",
+    "/api/v1/patrols/checklist": {"get": {"summary": "The 十无 checklist items with translated labels, each with the "
+                                                     "category a problem ticked there is reported in",
                                           "responses": {"200": _json({"type": "object"})}}},
+    "/api/v1/me/patrols": {"get": {
+        "summary": "My latest patrols with the cases found on them (and their status), and my patrol findings whose "
+                   "patrol has not arrived yet",
+        "responses": {"200": _json({"type": "object"}), **_errors("401")}}},
+    "/api/v1/roster": {"get": {
+        "summary": "The organizer's street's volunteers with their year's hours and the problems they handled "
+                   "(on the spot, escalated, resolved and confirmed) in the year or ?from=&to=; the roster page's "
+                   "filters and ?sort= (name, hours, on_the_spot, escalated, confirmed; '-' for the largest first)",
+        "parameters": [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+                       for name in ("street", "q", "role", "team", "status", "idle_days", "min_hours", "from", "to",
+                                    "sort")],
+        "responses": {"200": _json({"type": "object"}), **_errors("400", "401", "403")}}},
     "/api/v1/patrols": {"post": {
         "summary": "Record a finished patrol; idempotent on client_id",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -253,7 +266,11 @@ SCHEMAS = {
         "client_id": {"type": "string", "format": "uuid"}, "category": {"type": "string"},
         "lon": {"type": "number"}, "lat": {"type": "number"}, "accuracy": {"type": "number"},
         "description": {"type": "string", "maxLength": 2000}, "anonymous": {"type": "boolean"},
-        "request_kind": REQUEST_KIND | {"description": "12345's kind of request; default report (举报)"}}},
+        "request_kind": REQUEST_KIND | {"description": "12345's kind of request; default report (举报)"},
+        "patrol_client_id": {"type": "string", "format": "uuid",
+                             "description": "A patrol finding: the client_id of the patrol it was found on (yours; "
+                                            "it may be sent before or after the patrol)"},
+        "checklist_item": {"type": "string", "description": "The 十无 item ticked (with patrol_client_id)"}}},
     "Patrol": {"type": "object", "properties": {
         "id": {"type": "integer"}, "client_id": {"type": "string"}, "alley_id": {"type": "integer"},
         "covered": {"type": "boolean"}, "coverage_ratio": {"type": "number"}, "distance_m": {"type": "number"},

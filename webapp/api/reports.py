@@ -82,6 +82,7 @@ def full_report(report: Report, user=None) -> dict:
     return public_report(report) | {
         "client_id": report.client_id, "snap_distance_m": report.snap_distance_m, "anonymous": report.anonymous,
         "accuracy_m": report.accuracy_m, "reporter": report.reporter.display_name,
+        "patrol_client_id": report.patrol_client_id, "checklist_item": report.checklist_item,
         "events": [_event_json(report, e, full=True) for e in report.events],
         "verdicts": [{"satisfaction": v.satisfaction.value, "comment": v.comment, "round": v.round,
                       "by": v.user.display_name, "is_reporter": v.is_reporter, "at": as_utc(v.at).isoformat()}
@@ -105,6 +106,7 @@ def _filed(filed: reports.Filed) -> dict:
     return {"id": filed.id, "client_id": filed.client_id, "status": filed.status.value,
             "status_label": status_label(filed.status), "street_id": filed.street_id, "alley_id": filed.alley_id,
             "created_at": filed.created_at.isoformat(), "photo_count": filed.photo_count,
+            "patrol_client_id": filed.patrol_client_id, "patrol_id": filed.patrol_id,
             "url": f"/reports/{filed.id}", "api_url": f"/api/v1/reports/{filed.id}"}
 
 
@@ -165,7 +167,21 @@ def parse_report() -> reports.ReportInput:
         client_id=client_id, category_code=body["category"], lon=_number(body.get("lon"), "lon"),
         lat=_number(body.get("lat"), "lat"), accuracy_m=_number(accuracy, "accuracy") if accuracy is not None else None,
         description=description, anonymous=bool(body.get("anonymous", False)), photos=photos,
-        request_kind=kind or None)
+        request_kind=kind or None, **_finding(body))
+
+
+def _finding(body: dict) -> dict:
+    """A patrol finding's fields: the patrol's client id (a UUID) and the checklist item, both optional here."""
+    patrol, item = body.get("patrol_client_id"), body.get("checklist_item")
+    if patrol is not None:
+        try:
+            patrol = str(uuid.UUID(str(patrol)))
+        except ValueError:
+            raise BadRequest(_l("patrol_client_id must be the UUID of a patrol made by the app."),
+                             field="patrol_client_id")
+    if item is not None and not isinstance(item, str):
+        raise BadRequest(_l("The checklist has unknown items or answers."), field="checklist_item")
+    return {"patrol_client_id": patrol, "checklist_item": item}
 
 
 @bp.post("/reports")

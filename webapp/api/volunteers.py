@@ -1,16 +1,22 @@
-"""Volunteers' API: claim and leave alleys, my alleys, the patrol checklist, finished patrols."""
+"""Volunteers' API: claim and leave alleys, my alleys, the patrol checklist, finished patrols and what they found."""
 import uuid
+from dataclasses import asdict
 from datetime import datetime, timezone
 
 from flask import jsonify, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from geo.tracks import Fix
+from webapp import clock
 from webapp.api.blueprint import bp
 from webapp.errors import BadRequest
-from webapp.labels import CHECKLIST_LABELS
+from webapp.labels import CHECKLIST_LABELS, status_label
 from webapp.models import CHECKLIST_ITEMS
+from webapp.periods import chosen_period
+from webapp.services.cases import findings
+from webapp.services.cases.categories import checklist_categories
 from webapp.services.places import alley_state, claims, patrols
 from webapp.services.places import alleys as places
 
@@ -48,7 +54,10 @@ def my_alleys():
 
 @bp.get("/patrols/checklist")
 def checklist():
-    return jsonify({"items": [{"code": code, "label": str(CHECKLIST_LABELS[code])} for code in CHECKLIST_ITEMS]})
+    """The items, each with the category a problem ticked there is reported in (None: the reporter chooses)."""
+    categories = checklist_categories()
+    return jsonify({"items": [{"code": code, "label": str(CHECKLIST_LABELS[code]), "category": categories[code]}
+                              for code in CHECKLIST_ITEMS]})
 
 
 def _when(value, name: str) -> datetime:
@@ -91,3 +100,31 @@ def record_patrol():
         "coverage_ratio": patrol.coverage_ratio, "distance_m": patrol.distance_m,
         "duration_s": patrol.duration_s, "hours": patrol.hours, "fix_count": patrol.fix_count,
     }), 201 if created else 200
+
+
+def _finding_json(report) -> dict:
+    return {"id": report.id, "client_id": report.client_id, "category": report.category.code,
+            "category_name": report.category.name_for(get_locale()), "checklist_item": report.checklist_item,
+            "status": report.status.value, "status_label": status_label(report.status), "url": f"/reports/{report.id}"}
+
+
+@bp.get("/me/patrols")
+@login_required
+def my_patrols():
+    """My latest patrols with the cases found on them, my findings whose patrol has not arrived yet, and my figures
+    this year (or in ?from=&to=)."""
+    period, _chosen = chosen_period(request.args, clock.today().year, clock.today())
+    page = findings.my_patrols_page(current_user, period)
+    shown = [{"id": view.patrol.id, "client_id": view.patrol.client_id, "alley_id": view.patrol.alley_id,
+              "alley": view.patrol.alley.name, "started_at": _iso(view.patrol.started_at),
+              "finished_at": _iso(view.patrol.finished_at), "covered": view.patrol.covered, "hours": view.patrol.hours,
+              "checklist": view.patrol.checklist, "cases": [_finding_json(r) for r in view.cases],
+              "unreported": view.unreported}
+             for view in page.patrols]
+    response = jsonify({"patrols": shown,
+                        "waiting_for_patrol": [_finding_json(r) | {"patrol_client_id": r.patrol_client_id}
+                                               for r in page.waiting],
+                        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+                        "achieved": asdict(page.achieved)})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

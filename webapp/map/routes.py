@@ -72,6 +72,9 @@ def index():
             "sent": _("Report sent. Thank you!"),
             "sentEscalated": _("Report sent, and passed to the street chief at once because it is a safety hazard."),
             "savedOffline": _("No connection: the report is saved on this phone and will be sent when the connection is back."),
+            "reportIt": _("Report it"),
+            "reportedCount": _("Reported: %(count)s"),
+            "foundOnPatrol": _("Found on this patrol: %(item)s"),
         },
     }
     map_config["coverageShare"] = config["PATROL_COVERAGE_SHARE"]

@@ -33,7 +33,9 @@ class Patrol(db.Model):
     covered: Mapped[bool]
     hours: Mapped[float] = mapped_column(default=0.0)  # credited only when the patrol covered the alley
     checklist: Mapped[dict] = mapped_column(JSON, default=dict)  # item code -> "ok" | "problem"
-    problems: Mapped[dict] = mapped_column(JSON, default=dict)  # item code -> note, until reports exist
+    # item code -> the volunteer's note. A problem worth a case is reported from the running patrol: that report
+    # carries this patrol's client_id (Report.patrol_client_id) and its note as the description.
+    problems: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
     user = relationship("User")

@@ -95,6 +95,10 @@ class Category(db.Model):
 
 class Report(db.Model):
     __tablename__ = "reports"
+    __table_args__ = (
+        # The cases a patrol raised: its client id names it, and the phone may send the report before the patrol.
+        Index("ix_reports_patrol_client_id", "patrol_client_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(db.String(36), unique=True)  # idempotency key from the phone
@@ -117,6 +121,11 @@ class Report(db.Model):
     request_kind: Mapped[RequestKind | None] = mapped_column(_enum(RequestKind))  # set by the reporter or the chief
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # A patrol finding: the client id of the patrol it was found on and the 十无 item ticked. The patrol is the
+    # reporter's one with that client id, once it has arrived (webapp/services/cases/findings.py); no foreign
+    # key, because a phone offline sends the report first as often as not.
+    patrol_client_id: Mapped[str | None] = mapped_column(db.String(36))
+    checklist_item: Mapped[str | None] = mapped_column(db.String(40))
 
     category = relationship("Category")
     reporter = relationship("User")
@@ -161,6 +170,8 @@ class ReportEvent(db.Model):
     """One step in the case file (一事一案): who, when, from which status to which, and a note."""
 
     __tablename__ = "report_events"
+    # What volunteers did in a period (webapp/services/volunteers/achievements.py): their steps, by time.
+    __table_args__ = (Index("ix_report_events_actor_at", "actor_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)

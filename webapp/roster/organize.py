@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.clock import BEIJING
 from webapp.errors import BadRequest, DomainError, Forbidden
+from webapp.periods import chosen_period
 from webapp.policies import can_manage_roster_anywhere
 from webapp.qr import qr_svg
 from webapp.reports.blueprint import beijing_time
@@ -103,7 +104,9 @@ def team(team_id: int):
     _organizer_only()
     street = _street_of(listings.get_team(team_id))
     year = _year()
-    return render_template("roster/team.html", street=street, page=listings.team_page(team_id, year, clock.now()),
+    period, chosen = chosen_period(request.args, year, clock.today())
+    return render_template("roster/team.html", street=street,
+                           page=listings.team_page(team_id, year, clock.now(), period), period_chosen=chosen,
                            alleys=listings.street_alleys(street.id), this_year=clock.today().year)
 
 

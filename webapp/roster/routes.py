@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.errors import BadRequest, Conflict, DomainError
 from webapp.models import Role
+from webapp.periods import chosen_period
 from webapp.qr import qr_svg
 from webapp.roster.blueprint import bp
 from webapp.roster.scope import managed_street
@@ -36,19 +37,27 @@ def _number(name: str, kind=int):
 def roster_filter() -> RosterFilter:
     return RosterFilter(text=request.args.get("q", ""), role=request.args.get("role", ""),
                         team=request.args.get("team", ""), status=request.args.get("status", ""),
-                        idle_days=_number("idle_days"), min_hours=_number("min_hours", float))
+                        idle_days=_number("idle_days"), min_hours=_number("min_hours", float),
+                        sort=request.args.get("sort", ""))
+
+
+def roster_query():
+    """What the roster is asked for: (now, this year, the period of the problems counted, whether it was chosen,
+    the filter)."""
+    now = clock.now()
+    year = now.astimezone(clock.BEIJING).year
+    period, chosen = chosen_period(request.args, year, clock.today())
+    return now, year, period, chosen, roster_filter()
 
 
 @bp.get("/")
 @login_required
 def index():
     street = managed_street(current_user)
-    now = clock.now()
-    year = now.astimezone(clock.BEIJING).year
-    wanted = roster_filter()
-    rows = volunteer_accounts.roster_page(street.id, year, now, wanted)
+    now, year, period, chosen, wanted = roster_query()
+    rows = volunteer_accounts.roster_page(street.id, year, now, wanted, period)
     return render_template("roster/index.html", street=street, rows=rows, wanted=wanted, year=year, now=now,
-                           rule_labels=roster_files.STATUS_LABELS,
+                           period=period, period_chosen=chosen, rule_labels=roster_files.STATUS_LABELS,
                            teams=volunteer_accounts.team_names(street.id),
                            residents=volunteer_accounts.residents_to_approve(street.id))
 
@@ -59,8 +68,9 @@ def person(user_id: int):
     street = managed_street(current_user)
     now = clock.now()
     year = request.args.get("year", type=int) or now.astimezone(clock.BEIJING).year
-    shown = volunteer_accounts.profile(current_user, street.id, user_id, year, now)
-    return render_template("roster/person.html", street=street, p=shown, now=now,
+    period, chosen = chosen_period(request.args, year, clock.today())
+    shown = volunteer_accounts.profile(current_user, street.id, user_id, year, now, period)
+    return render_template("roster/person.html", street=street, p=shown, now=now, period_chosen=chosen,
                            rule_labels=roster_files.STATUS_LABELS)
 
 
@@ -206,11 +216,11 @@ def import_preview_or_commit():
 @login_required
 def export(kind: str):
     street = managed_street(current_user)
-    now = clock.now()
-    year = now.astimezone(clock.BEIJING).year
-    rows = roster_files.export_rows(volunteer_accounts.roster_page(street.id, year, now, roster_filter()))
+    now, year, period, chosen, wanted = roster_query()
+    rows = roster_files.export_rows(volunteer_accounts.roster_page(street.id, year, now, wanted, period))
     headers = roster_files.export_headers()
-    name = f"roster-{street.id}-{year}.{kind}"
+    span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}" if chosen else str(year)
+    name = f"roster-{street.id}-{span}.{kind}"
     if kind == "csv":
         body, mimetype = csv_bytes(headers, rows), "text/csv; charset=utf-8"
     else:

@@ -6,8 +6,14 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.errors import BadRequest, Forbidden, NotFound
 from webapp.extensions import db
-from webapp.models import Category, Department, User, WhistleKind
+from webapp.models import CHECKLIST_ITEMS, Category, Department, User, WhistleKind
 from webapp.policies import can_edit_categories
+
+# The category a 十无 item ticked as a problem on a patrol is reported in. The categories the migrations seed
+# carry the items' own codes (webapp/migrations/versions/0003_reports.py); an item whose category is retired or
+# missing falls back to FALLBACK_CATEGORY, then to the first active category, and the reporter may still choose.
+CHECKLIST_CATEGORIES = {item: item for item in CHECKLIST_ITEMS}
+FALLBACK_CATEGORY = "other"
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,14 @@ class CategoryInput:
 
 def all_categories() -> list[Category]:
     return db.session.scalars(db.select(Category).order_by(Category.sort_order, Category.id)).all()
+
+
+def checklist_categories() -> dict[str, str | None]:
+    """Each checklist item -> the code of the active category its report goes to (None: no active category)."""
+    active = list(db.session.scalars(db.select(Category.code).where(Category.active.is_(True))
+                                     .order_by(Category.sort_order, Category.id)))
+    fallback = FALLBACK_CATEGORY if FALLBACK_CATEGORY in active else next(iter(active), None)
+    return {item: code if code in active else fallback for item, code in CHECKLIST_CATEGORIES.items()}
 
 
 def all_departments() -> list[Department]:

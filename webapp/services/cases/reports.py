@@ -22,6 +22,7 @@ from webapp.models import (OPEN_REPORT_STATUSES, Category, PartnerRequest, Repor
 from webapp.models.places import WGS84, Alley
 from webapp.photos import clean_photo
 from webapp.policies import can_follow_report, can_submit_report
+from webapp.services.cases.findings import check_finding, patrol_id_of
 from webapp.services.cases.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.services.notifications.outbox import notify_opened
 from webapp.services.performance.rates import refresh_facts
@@ -31,6 +32,9 @@ MAX_DESCRIPTION = 2000
 MAX_PHOTOS = 6
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
+# Fields added after phones began to queue reports: they count in a report's fingerprint only when given, so a
+# report queued before they existed replays to the same hash.
+LATER_FIELDS = ("request_kind", "patrol_client_id", "checklist_item")
 # What a list of reports shows with each one: loaded in a few queries for the whole list, not per report.
 SHOWN_WITH_REPORT = (joinedload(Report.category), joinedload(Report.alley), selectinload(Report.photos),
                      selectinload(Report.events).joinedload(ReportEvent.actor),
@@ -50,12 +54,16 @@ class ReportInput:
     photos: list[bytes] = field(default_factory=list)
     alley_id: int | None = None  # the alley the report names (a partner's address); else the nearest one
     request_kind: str | None = None  # 咨询 / 建议 / 举报 / 投诉 (RequestKind); None: not said (see _request_kind)
+    patrol_client_id: str | None = None  # a patrol finding: the client id of the patrol it was found on
+    checklist_item: str | None = None  # ... and the 十无 item ticked
 
     def fingerprint(self) -> str:
-        """The content's hash (photos by their digest), to tell a replay from a reused key."""
+        """The content's hash (photos by their digest), to tell a replay from a reused key. The patrol's fields
+        count only when given, so a report queued before they existed replays to the same hash."""
         body = asdict(self) | {"photos": [hashlib.sha256(p).hexdigest() for p in self.photos]}
-        if body["request_kind"] is None:  # a report queued on a phone before kinds were asked hashes as it did then
-            del body["request_kind"]
+        for name in LATER_FIELDS:
+            if body[name] is None:
+                del body[name]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -112,13 +120,15 @@ class Filed:
     created_at: datetime
     photo_count: int
     created: bool
+    patrol_client_id: str | None = None
+    patrol_id: int | None = None  # the patrol it was found on, if that patrol has arrived
 
     @classmethod
-    def of(cls, report: Report, created: bool, photo_count: int | None = None) -> "Filed":
+    def of(cls, report: Report, created: bool, patrol_id: int | None, photo_count: int | None = None) -> "Filed":
         if photo_count is None:
             photo_count = sum(1 for p in report.photos if p.event_id is None)
         return cls(report.id, report.client_id, report.status, report.street_id, report.alley_id,
-                   report.created_at, photo_count, created)
+                   report.created_at, photo_count, created, report.patrol_client_id, patrol_id)
 
 
 def submit_report(user: User, data: ReportInput, attach: Callable[[Report], None] | None = None) -> Filed:
@@ -132,7 +142,7 @@ def submit_report(user: User, data: ReportInput, attach: Callable[[Report], None
     except (DomainError, IntegrityError):
         db.session.rollback()
         if existing := _replay(user, data, fingerprint):
-            return Filed.of(existing, created=False)
+            return Filed.of(existing, created=False, patrol_id=patrol_id_of(existing))
         raise
 
 
@@ -140,6 +150,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
     """Everything is checked before anything is written, and a failed commit removes the photos it
     had stored, so a bad request leaves no row and no file."""
     _check(user, data)
+    patrol_id = check_finding(user, data.patrol_client_id, data.checklist_item)
     category = _category(data.category_code)
     kind = _request_kind(user, data.request_kind)
     street_id, snap = queries.locate(db.session, data.lon, data.lat, current_app.config["SNAP_RADIUS_M"])
@@ -161,7 +172,8 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
             street_id=street_id, alley_id=snap.alley_id if snap else None,
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
-            accuracy_m=data.accuracy_m, anonymous=data.anonymous, request_kind=kind, created_at=clock.now())
+            accuracy_m=data.accuracy_m, anonymous=data.anonymous, request_kind=kind, created_at=clock.now(),
+            patrol_client_id=data.patrol_client_id, checklist_item=data.checklist_item)
         for position, photo in enumerate(cleaned):
             image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
             stored += [image_key, thumb_key]
@@ -174,7 +186,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
         notify_opened(report)
         if attach:
             attach(report)
-        filed = Filed.of(report, created=True, photo_count=len(cleaned))
+        filed = Filed.of(report, created=True, photo_count=len(cleaned), patrol_id=patrol_id)
         db.session.commit()
     except Exception:
         db.session.rollback()

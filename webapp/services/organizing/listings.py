@@ -17,6 +17,7 @@ from webapp.models.reports import as_utc
 from webapp.models.rosters import team_alleys
 from webapp.policies import VOLUNTEER
 from webapp.services.organizing import activities as activity_rules
+from webapp.services.volunteers.achievements import Period, TeamAchievements, team_achievements, year_period
 from webapp.services.volunteers.hours import Standing, standings
 
 PAST_SHOWN = 100  # the most recent past activities on the list page
@@ -113,6 +114,8 @@ class TeamPage:
     members: list[MemberRow]
     candidates: list[Volunteer]  # the street's volunteers not in the team
     alley_ids: set[int]
+    period: Period  # of the problems handled
+    achieved: TeamAchievements
 
     @property
     def leaders(self) -> list[MemberRow]:
@@ -127,8 +130,9 @@ class TeamPage:
         return sum(m.standing.activities for m in self.members)
 
 
-def team_page(team_id: int, year: int, now: datetime) -> TeamPage:
-    """The team's members with their posts and their year (hours, activities, the Old Neighbour verdict)."""
+def team_page(team_id: int, year: int, now: datetime, period: Period | None = None) -> TeamPage:
+    """The team's members with their posts and their year (hours, activities, the Old Neighbour verdict), and the
+    problems the team handled in `period` (the year unless given), member by member."""
     team = get_team(team_id)
     volunteers = street_volunteers(team.street_id)
     old = {v.id for v in volunteers if v.old_neighbour}
@@ -148,9 +152,11 @@ def team_page(team_id: int, year: int, now: datetime) -> TeamPage:
     members = [MemberRow(uid, name, leader, uid in old, joined, posts[uid], years[uid])
                for uid, name, leader, joined in memberships]
     inside = set(ids)
+    period = period or year_period(year)
     return TeamPage(team=team, year=year, members=members,
                     candidates=[v for v in volunteers if v.id not in inside],
-                    alley_ids={a.id for a in team.alleys})
+                    alley_ids={a.id for a in team.alleys}, period=period,
+                    achieved=team_achievements(team.id, period))
 
 
 # --- service posts ------------------------------------------------------------------------------------------

@@ -19,30 +19,41 @@ from webapp.models.reports import as_utc
 from webapp.policies import VOLUNTEER, can_manage_roster
 from webapp.services.notifications.outbox import chiefs_of, notify
 from webapp.services.organizing import roster_files
+from webapp.services.volunteers.achievements import Period, volunteer_achievements, year_period
 from webapp.services.volunteers.hours import last_active, ledger, standings
 
 ROLE_BY_VALUE = {role.value: role for role in VOLUNTEER}
+# The columns the roster sorts by ("-hours": most first); by name otherwise.
+SORT_KEYS = ("name", "hours", "on_the_spot", "escalated", "confirmed")
 
 
 @dataclass(frozen=True)
 class RosterFilter:
-    """What the roster page narrows the list to; empty fields mean everyone."""
+    """What the roster page narrows the list to (empty fields mean everyone) and the column it sorts by."""
     text: str = ""  # part of the name or the mobile number
     role: str = ""  # steward | old_neighbour
     team: str = ""  # a team's name
     status: str = ""  # active | inactive (deactivated) | met | at_risk | not_met
     idle_days: int | None = None  # no patrol, activity or report in this many days
     min_hours: float | None = None  # at least this many hours this year
+    sort: str = ""  # one of SORT_KEYS, "-" before it for the largest first
 
 
-def roster_page(street_id: int, year: int, now: datetime, wanted: RosterFilter) -> list[dict]:
-    """The street's volunteers as roster_files.roster() gives them, with their last activity, narrowed to
-    `wanted`."""
-    rows = roster_files.roster(street_id, year, now)
+def roster_page(street_id: int, year: int, now: datetime, wanted: RosterFilter,
+                period: Period | None = None) -> list[dict]:
+    """The street's volunteers as roster_files.roster() gives them (their problems counted in `period`, the year
+    unless given), with their last activity, narrowed to `wanted` and sorted as it asks."""
+    descending, key = wanted.sort.startswith("-"), wanted.sort.lstrip("-") or "name"
+    if key not in SORT_KEYS:
+        raise BadRequest(_l("Unknown column to sort by."), field="sort")
+    rows = roster_files.roster(street_id, year, now, period)
     seen = last_active([row["id"] for row in rows])
     for row in rows:
         row["last_active"] = seen[row["id"]]
-    return [row for row in rows if _matches(row, wanted, now)]
+    shown = [row for row in rows if _matches(row, wanted, now)]
+    if key != "name" or descending:  # the rows come by name; ties keep that order
+        shown.sort(key=lambda row: row[key], reverse=descending)
+    return shown
 
 
 def _matches(row: dict, wanted: RosterFilter, now: datetime) -> bool:
@@ -80,8 +91,10 @@ def _volunteer_of(organizer: User, street_id: int, user_id: int, roles=VOLUNTEER
     return user
 
 
-def profile(organizer: User, street_id: int, user_id: int, year: int, now: datetime) -> dict:
-    """One volunteer as the organizer sees them: roles, alleys, posts, teams, activities, patrols and hours."""
+def profile(organizer: User, street_id: int, user_id: int, year: int, now: datetime,
+            period: Period | None = None) -> dict:
+    """One volunteer as the organizer sees them: roles, alleys, posts, teams, activities, patrols and hours, and
+    the problems they handled in `period` (the year unless given)."""
     user = _volunteer_of(organizer, street_id, user_id, roles=VOLUNTEER + (Role.RESIDENT,))
     alleys = db.session.execute(select(Alley.name, Claim.claimed_at, Claim.left_at).join(Alley)
                                 .where(Claim.user_id == user.id).order_by(Claim.claimed_at.desc())).all()
@@ -90,9 +103,11 @@ def profile(organizer: User, street_id: int, user_id: int, year: int, now: datet
                                .where(TeamMembership.user_id == user.id).order_by(TeamMembership.joined_at.desc())).all()
     posts = db.session.execute(select(ServicePost.name, PostHolding.taken_at, PostHolding.left_at).join(ServicePost)
                                .where(PostHolding.user_id == user.id).order_by(PostHolding.taken_at.desc())).all()
+    period = period or year_period(year)
     return {"user": user, "roles": [g for g in user.grants], "alleys": alleys, "teams": teams, "posts": posts,
             "ledger": ledger(user.id, year), "standing": standings([user.id], year, now)[user.id],
             "last_active": last_active([user.id])[user.id], "year": year,
+            "achieved": volunteer_achievements([user.id], period)[user.id], "period": period,
             "is_old_neighbour": user.has_role(Role.OLD_NEIGHBOUR, street_id),
             "role_codes": {g.role.value for g in user.grants if g.street_id == street_id}}
 

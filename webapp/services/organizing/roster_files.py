@@ -17,6 +17,7 @@ from webapp.errors import BadRequest, DomainError, Forbidden
 from webapp.extensions import db
 from webapp.models import PostHolding, Role, RoleGrant, ServicePost, Street, Team, TeamMembership, User
 from webapp.policies import VOLUNTEER, can_manage_roster
+from webapp.services.volunteers.achievements import Period, volunteer_achievements, year_period
 from webapp.services.volunteers.hours import standings
 from webapp.services.volunteers.people import normalise_phone, new_user
 
@@ -160,13 +161,16 @@ def import_roster(organizer: User, street_id: int, data: bytes) -> list[User]:
 EXPORT_COLUMNS = [("name", _l("Name")), ("phone", _l("Mobile number")), ("roles", _l("Roles")),
                   ("teams", _l("Teams")), ("posts", _l("Posts")), ("activities", _l("Activities attended")),
                   ("patrol_hours", _l("Patrol hours")), ("activity_hours", _l("Activity hours")),
-                  ("hours", _l("Hours")), ("status", _l("Old Neighbour rule")), ("active", _l("Active"))]
+                  ("hours", _l("Hours")), ("on_the_spot", _l("Handled on the spot")), ("escalated", _l("Escalated")),
+                  ("confirmed", _l("Resolved and confirmed")), ("status", _l("Old Neighbour rule")),
+                  ("active", _l("Active"))]
 ROLE_LABELS = {Role.STEWARD: _l("Alley Steward"), Role.OLD_NEIGHBOUR: _l("Old Neighbour")}
 STATUS_LABELS = {"met": _l("met"), "at_risk": _l("at risk"), "not_met": _l("not met")}
 
 
-def roster(street_id: int, year: int, now: datetime | None = None) -> list[dict]:
-    """The street's volunteers (stewards and Old Neighbours), by name, with their teams, posts and year."""
+def roster(street_id: int, year: int, now: datetime | None = None, period: Period | None = None) -> list[dict]:
+    """The street's volunteers (stewards and Old Neighbours), by name, with their teams, posts and year, and the
+    problems they handled in `period` (the year unless given)."""
     grants = db.session.execute(select(User, RoleGrant.role).join(RoleGrant).where(
         RoleGrant.street_id == street_id, RoleGrant.role.in_(VOLUNTEER)).order_by(User.display_name, User.id)).all()
     people: dict[int, tuple[User, list[Role]]] = {}
@@ -178,14 +182,16 @@ def roster(street_id: int, year: int, now: datetime | None = None) -> list[dict]
     posts = _names_by_user(select(PostHolding.user_id, ServicePost.name).join(ServicePost).where(
         PostHolding.user_id.in_(ids), PostHolding.left_at.is_(None), ServicePost.street_id == street_id))
     years = standings(ids, year, now)
+    achieved = volunteer_achievements(ids, period or year_period(year))
     rows = []
     for uid, (user, roles) in people.items():
-        standing = years[uid]
+        standing, done = years[uid], achieved[uid]
         rows.append({"id": uid, "name": user.display_name, "phone": user.phone or "",
                      "roles": "、".join(str(ROLE_LABELS[r]) for r in roles), "teams": "、".join(teams.get(uid, [])),
                      "posts": "、".join(posts.get(uid, [])), "activities": standing.activities,
                      "patrol_hours": standing.patrol_hours, "activity_hours": standing.activity_hours,
-                     "hours": standing.hours,
+                     "hours": standing.hours, "on_the_spot": done.on_the_spot, "escalated": done.escalated,
+                     "confirmed": done.confirmed,
                      "status": str(STATUS_LABELS[standing.status]) if Role.OLD_NEIGHBOUR in roles else "",
                      "active": str(_l("yes")) if user.active else str(_l("no")),
                      # The same as codes, for the roster page's filters and the API.

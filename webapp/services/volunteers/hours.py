@@ -27,8 +27,13 @@ MET, AT_RISK, NOT_MET = "met", "at_risk", "not_met"
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """The year's first moment and the next year's, in Beijing time."""
+    return day_bounds(date(year, 1, 1), date(year + 1, 1, 1))
+
+
+def day_bounds(first: date, after: date) -> tuple[datetime, datetime]:
+    """The first moment of the day `first` and of the day `after`, in Beijing time."""
     # In UTC: SQLite stores times as text without their zone, so a Beijing-time bound would compare 8 hours off.
-    return tuple(datetime.combine(date(y, 1, 1), time(), BEIJING).astimezone(timezone.utc) for y in (year, year + 1))
+    return tuple(datetime.combine(day, time(), BEIJING).astimezone(timezone.utc) for day in (first, after))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 // Patrols: records GPS fixes (at most one every 10 s) on the phone, the 十无 checklist, and sends the
 // finished patrol; unsent patrols wait in localStorage and are sent again when the connection returns.
+// A problem ticked on the checklist is reported in one tap: the report form opens as a draft with the item's
+// category, the patrol's last fix and the note, and the report names this patrol by its client id (it goes
+// through the report outbox, so it may reach the server before the patrol does).
 (function () {
   'use strict';
   const app = window.AlleyMap;
@@ -7,6 +10,7 @@
   const { map, text } = app;
   const ACTIVE = 'alleys.patrol.active';
   const QUEUE = 'alleys.patrol.queue';
+  const CHECKLIST = `alleys.checklist.${document.documentElement.lang}`;
   const MIN_GAP_MS = 10000;
   const panel = document.getElementById('patrol');
   const resultBox = document.getElementById('patrol-result');
@@ -50,10 +54,30 @@
     updateStats();
   }
 
+  // Kept on the phone, so a patrol starts (and its problems are reported) with no signal too.
   async function loadChecklist() {
     if (checklist.length) return;
-    const response = await fetch('/api/v1/patrols/checklist');
-    checklist = (await response.json()).items;
+    try {
+      const response = await fetch('/api/v1/patrols/checklist', { headers: { Accept: 'application/json' } });
+      checklist = (await response.json()).items;
+      localStorage.setItem(CHECKLIST, JSON.stringify(checklist));
+    } catch (e) {
+      checklist = load(CHECKLIST, []);
+    }
+  }
+
+  function reportIt(item, note) {
+    if (!window.AlleyReportForm) return; // no report form here (no IndexedDB): the note stays on the patrol
+    const last = patrol.fixes[patrol.fixes.length - 1];
+    const running = patrol;
+    window.AlleyReportForm.draft({
+      patrol_client_id: patrol.client_id, checklist_item: item.code, category: item.category, label: item.label,
+      description: note.value.trim(), place: last ? { lon: last.lon, lat: last.lat, accuracy: last.accuracy } : null,
+      onQueued() { // how many reports were made from the item, shown beside it
+        running.reported[item.code] = (running.reported[item.code] || 0) + 1;
+        if (patrol === running) { save(ACTIVE, patrol); renderChecklist(); }
+      },
+    });
   }
 
   function renderChecklist() {
@@ -76,6 +100,20 @@
       note.value = patrol.problems[item.code] || '';
       note.hidden = patrol.checklist[item.code] !== 'problem';
       note.addEventListener('input', () => { patrol.problems[item.code] = note.value; save(ACTIVE, patrol); });
+      const report = document.createElement('div');
+      report.className = 'check-report';
+      report.hidden = patrol.checklist[item.code] !== 'problem';
+      const reportButton = document.createElement('button');
+      reportButton.type = 'button';
+      reportButton.className = 'button check-report-button';
+      reportButton.textContent = text.reportIt;
+      reportButton.setAttribute('aria-label', `${item.label}: ${text.reportIt}`);
+      reportButton.addEventListener('click', () => reportIt(item, note));
+      const reported = patrol.reported[item.code] || 0;
+      const done = document.createElement('span');
+      done.className = 'check-reported';
+      done.textContent = reported ? fmt(text.reportedCount, { count: reported }) : '';
+      report.append(reportButton, done);
       ['ok', 'problem'].forEach((answer) => {
         const button = document.createElement('button');
         button.type = 'button';
@@ -89,10 +127,11 @@
           save(ACTIVE, patrol);
           choices.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
           note.hidden = answer !== 'problem';
+          report.hidden = answer !== 'problem';
         });
         choices.append(button);
       });
-      li.append(label, choices, note);
+      li.append(label, choices, note, report);
       list.append(li);
     });
   }
@@ -127,8 +166,9 @@
     if (patrol) return;
     await loadChecklist();
     patrol = { client_id: crypto.randomUUID(), alley_id: alleyId, alley_name: alleyName,
-      started_at: new Date().toISOString(), fixes: [], checklist: {}, problems: {} };
+      started_at: new Date().toISOString(), fixes: [], checklist: {}, problems: {}, reported: {} };
     save(ACTIVE, patrol);
+    if (window.AlleyReportForm) window.AlleyReportForm.prepare(); // the categories, while there is a signal
     showPanel();
   }
 
@@ -205,6 +245,7 @@
   const running = load(ACTIVE, null);
   if (running) {
     patrol = running;
+    patrol.reported = patrol.reported || {};
     loadChecklist().then(showPanel);
   }
   showQueue();

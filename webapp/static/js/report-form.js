@@ -1,6 +1,8 @@
 // The report form on the map: "Report a problem", a category, Send (three taps). The place comes from
 // the GPS (its accuracy shown) and the pin can be dragged; photos are shrunk to 1600 px on the phone.
-// Every report goes through the outbox first, so a lost connection loses nothing.
+// Every report goes through the outbox first, so a lost connection loses nothing. A patrol opens it as a
+// draft (AlleyReportForm.draft): the problem's category, the patrol's last position and its note filled in,
+// and the report carries the patrol's client id.
 (function () {
   'use strict';
   const app = window.AlleyMap;
@@ -21,6 +23,7 @@
   let category = null;
   let photos = []; // { buffer, url }
   let categories = null;
+  let finding = null; // a patrol's draft: { patrol_client_id, checklist_item, label, onQueued }
 
   function uuid() {
     if (window.crypto.randomUUID) return window.crypto.randomUUID();
@@ -219,12 +222,14 @@
     category = null;
     place = null;
     movedByHand = false;
+    finding = null;
     photos.forEach((p) => URL.revokeObjectURL(p.url));
     photos = [];
     q('[data-description]').value = '';
     q('[data-request-kind]').value = 'report'; // 举报: what reporting a problem one saw usually is
     q('[data-duplicates]').hidden = true;
     q('[data-safety-note]').hidden = true;
+    q('[data-report-finding]').hidden = true;
     showError('');
     renderPhotos();
   }
@@ -239,7 +244,7 @@
     box.querySelector('[data-result-close]').focus();
   }
 
-  async function open() {
+  async function open(draft) {
     reset();
     document.getElementById('report-result').hidden = true;
     panel.hidden = false;
@@ -247,8 +252,29 @@
     opener.hidden = true;
     map.invalidateSize();
     await loadCategories();
+    if (draft) {
+      finding = draft;
+      if (categories.some((c) => c.code === draft.category)) category = draft.category;
+      q('[data-description]').value = draft.description || '';
+      const note = q('[data-report-finding]');
+      note.textContent = fmt(text.foundOnPatrol, { item: draft.label });
+      note.hidden = false;
+    }
     renderCategories();
     updateSend();
+    q('h2').focus();
+    if (draft) { // the chosen category in sight, with the description and photos below it
+      const chosen = q('[data-categories] [aria-pressed="true"]');
+      if (chosen) chosen.scrollIntoView({ block: 'center' });
+    }
+    if (draft && draft.place) { // where the patrol is now: its last fix; the pin can still be dragged
+      const { lon, lat, accuracy } = draft.place;
+      setPlace(lon, lat, accuracy);
+      placePin(lon, lat);
+      map.setView(app.toMap(lon, lat), Math.max(map.getZoom(), 17));
+      findDuplicates();
+      return;
+    }
     q('[data-report-where]').textContent = text.locating;
     if (navigator.geolocation) {
       watchId = navigator.geolocation.watchPosition(onFix, onGpsError,
@@ -256,7 +282,6 @@
     } else {
       onGpsError();
     }
-    q('h2').focus();
   }
 
   function close() {
@@ -275,6 +300,8 @@
     showError('');
     const body = { client_id: uuid(), category, lon: place.lon, lat: place.lat, accuracy: place.accuracy,
       description: q('[data-description]').value.trim(), request_kind: q('[data-request-kind]').value };
+    const found = finding;
+    if (found) Object.assign(body, { patrol_client_id: found.patrol_client_id, checklist_item: found.checklist_item });
     await outbox.add(body, photos.map((p) => p.buffer), csrf());
     if (window.AlleyOutboxUI) window.AlleyOutboxUI.askForSync();
     const summary = await outbox.flush(csrf());
@@ -287,17 +314,19 @@
       updateSend();
       return;
     }
+    if (found && found.onQueued) found.onQueued();
     close();
     if (sent) announce(sent.status === 'escalated' ? text.sentEscalated : text.sent, `/reports/${sent.id}`);
     else announce(text.savedOffline, '/reports/mine');
     if (window.AlleyOutboxUI) window.AlleyOutboxUI.refresh();
   }
 
-  opener.addEventListener('click', open);
+  opener.addEventListener('click', () => open());
   q('[data-report-send]').addEventListener('click', send);
   q('[data-report-cancel]').addEventListener('click', close);
   document.querySelector('#report-result [data-result-close]').addEventListener('click', () => {
     document.getElementById('report-result').hidden = true;
   });
   opener.hidden = false;
+  window.AlleyReportForm = { draft: open, prepare: loadCategories };
 }());
