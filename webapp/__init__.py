@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.performance import bp as performance_bp
     from webapp.roster import bp as roster_bp
     from webapp.activities import bp as activities_bp
+    from webapp.frontage import bp as frontage_bp
     from webapp.vendor import bp as vendor_bp
 
     login_manager.unauthorized_handler(unauthorized)
@@ -86,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(department_bp)
     app.register_blueprint(roster_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(frontage_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pwa_bp)
     app.jinja_env.globals["asset_url"] = asset_url

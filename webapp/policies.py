@@ -181,3 +181,18 @@ def can_manage_roster_anywhere(user) -> bool:
 def can_attend_activity(user, activity, team_member: bool) -> bool:
     """The street's volunteers sign up for its open activities; a team's activity is for its members."""
     return is_volunteer_of(user, activity.street_id) and (activity.team_id is None or team_member)
+
+
+def can_manage_shops(user, street_id: int) -> bool:
+    """门前三包: the street's organizers and chiefs keep its registry of shopfronts."""
+    return _has(user, (Role.ORGANIZER, Role.CHIEF), street_id) or is_admin(user)
+
+
+def can_check_frontage(user, shop, holds_claim: bool) -> bool:
+    """A steward or Old Neighbour checks the shops of an alley they look after."""
+    return _has(user, VOLUNTEER, shop.street_id) and holds_claim
+
+
+def can_view_frontage_breaches(user, street_id: int) -> bool:
+    """The street's organizers and chiefs see (and export) the shops' repeat breaches."""
+    return _has(user, (Role.ORGANIZER, Role.CHIEF), street_id) or is_admin(user)

@@ -32,3 +32,22 @@ def xlsx_bytes(headers: list[str], rows: list[list], title: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def read_rows(data: bytes) -> list[list[str]]:
+    """The rows of an uploaded table, xlsx (its first sheet) or CSV in UTF-8, each cell as stripped text.
+    Raises ValueError when it is neither."""
+    if data[:2] == b"PK":  # an xlsx file is a zip archive
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception as err:  # openpyxl raises many kinds for a broken or foreign zip
+            raise ValueError("not an xlsx workbook") from err
+        return [["" if v is None else (v.date().isoformat() if hasattr(v, "date") and callable(v.date) else str(v)).strip()
+                 for v in row] for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError("not UTF-8 text") from err
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]

@@ -156,10 +156,13 @@ def parse_report() -> reports.ReportInput:
     if not isinstance(description, str) or not isinstance(body.get("category"), str):
         raise BadRequest(_l("Please choose a category."), field="category")
     accuracy = body.get("accuracy")
+    shop = body.get("shop_id")
+    if shop is not None and (isinstance(shop, bool) or not isinstance(shop, int)):
+        raise BadRequest(_l("Please choose a shop near the place of the problem, or none."), field="shop")
     return reports.ReportInput(
         client_id=client_id, category_code=body["category"], lon=_number(body.get("lon"), "lon"),
         lat=_number(body.get("lat"), "lat"), accuracy_m=_number(accuracy, "accuracy") if accuracy is not None else None,
-        description=description, anonymous=bool(body.get("anonymous", False)), photos=photos)
+        description=description, anonymous=bool(body.get("anonymous", False)), photos=photos, shop_id=shop)
 
 
 @bp.post("/reports")

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate; importing this package registers them all."""
 from webapp.models.claims import Claim
+from webapp.models.frontage import DUTIES, CheckResult, FrontageCheck, Shop
 from webapp.models.metrics import CaseFacts
 from webapp.models.notifications import (Channel, Delivery, DeliveryState, MutedKind, Notification,
                                          NotificationKind, PushSubscription)
@@ -19,3 +20,4 @@ __all__ = ["Activity", "Attendance", "PostHolding", "ServicePost", "Team", "Team
            "OPEN_REPORT_STATUSES", "Report", "ReportEvent", "ReportFollower", "ReportPhoto", "ReportStatus", "Role", "RoleGrant", "Street",
            "User", "WhistleKind", "AWAITING_VERDICT", "CHIEF_QUEUE", "CLOSED_STATUSES", "Priority", "Satisfaction",
            "Verdict", "Whistle", "WhistleStatus"]
+__all__ += ["DUTIES", "CheckResult", "FrontageCheck", "Shop"]

@@ -25,6 +25,7 @@ from webapp.policies import can_follow_report, can_submit_report
 from webapp.services.cases.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.services.notifications.outbox import notify_opened
 from webapp.services.performance.rates import refresh_facts
+from webapp.services.places.frontage import shop_for_report
 from webapp.storage import discard, storage_for
 
 MAX_DESCRIPTION = 2000
@@ -49,10 +50,13 @@ class ReportInput:
     anonymous: bool = False
     photos: list[bytes] = field(default_factory=list)
     alley_id: int | None = None  # the alley the report names (a partner's address); else the nearest one
+    shop_id: int | None = None  # 门前三包: the shop it is about, one of its street's
 
     def fingerprint(self) -> str:
         """The content's hash (photos by their digest), to tell a replay from a reused key."""
         body = asdict(self) | {"photos": [hashlib.sha256(p).hexdigest() for p in self.photos]}
+        if body["shop_id"] is None:  # hashed as before shops existed, so reports queued then still replay
+            del body["shop_id"]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -136,6 +140,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
         snap = queries.NearestAlley(named.id, 0.0, data.lon, data.lat)
     if not can_submit_report(user, street_id):
         raise Forbidden(_l("You can report problems in your own street."))
+    shop_id = shop_for_report(data.shop_id, street_id)
     cleaned = [clean_photo(photo) for photo in data.photos]
 
     storage = storage_for(current_app)
@@ -146,7 +151,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
             street_id=street_id, alley_id=snap.alley_id if snap else None,
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
-            accuracy_m=data.accuracy_m, anonymous=data.anonymous, created_at=clock.now())
+            accuracy_m=data.accuracy_m, anonymous=data.anonymous, created_at=clock.now(), shop_id=shop_id)
         for position, photo in enumerate(cleaned):
             image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
             stored += [image_key, thumb_key]

@@ -81,6 +81,7 @@
     where.textContent = accuracy == null ? text.pinByHand : fmt(text.gpsAccuracy, { metres: Math.round(accuracy) });
     where.classList.toggle('is-poor', accuracy != null && accuracy > 50);
     updateSend();
+    document.dispatchEvent(new CustomEvent('report:place', { detail: place })); // frontage.js offers shops near it
   }
 
   function placePin(lon, lat) {
@@ -274,6 +275,8 @@
     showError('');
     const body = { client_id: uuid(), category, lon: place.lon, lat: place.lat, accuracy: place.accuracy,
       description: q('[data-description]').value.trim() };
+    const shop = q('[data-report-shop]');
+    if (shop && shop.value) body.shop_id = Number(shop.value); // 门前三包: the shop the problem is about
     await outbox.add(body, photos.map((p) => p.buffer), csrf());
     if (window.AlleyOutboxUI) window.AlleyOutboxUI.askForSync();
     const summary = await outbox.flush(csrf());
