@@ -87,6 +87,7 @@ ZH = {
     "No shops registered yet. Register one with the form below, or import a file.":
         "尚未登记商户。请用下面的表单登记，或导入文件。",
     "Register a shop": "登记商户",
+    "Register the shop": "登记",
     "All shops": "全部商户",
     "Details": "详细信息",
     "Recent checks": "最近的检查",

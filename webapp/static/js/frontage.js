@@ -33,9 +33,12 @@
   const label = (code) => (loaded.results.find((r) => r.code === code) || {}).label || code;
 
   async function loadShops(id) {
-    const response = await fetch(`/api/v1/alleys/${id}/shops`, { credentials: 'same-origin' });
-    if (!response.ok) return null;
-    return response.json();
+    try {
+      const response = await fetch(`/api/v1/alleys/${id}/shops`, { credentials: 'same-origin' });
+      return response.ok ? await response.json() : null;
+    } catch (e) {
+      return null; // offline: the sheet keeps what it showed
+    }
   }
 
   function renderSheet() {
