@@ -71,8 +71,7 @@ class FrontageCheck(db.Model):
     client_id: Mapped[str] = mapped_column(db.String(36), unique=True)
     payload_hash: Mapped[str] = mapped_column(db.String(64))
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
-    # The shop's alley and street when it was checked: the counts stay with them if the shop is moved.
-    alley_id: Mapped[int] = mapped_column(ForeignKey("alleys.id", ondelete="CASCADE"))
+    # The shop's street (a shop never changes street), kept here so a street's period is read from one index.
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     checked_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

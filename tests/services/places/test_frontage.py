@@ -17,7 +17,8 @@ from webapp.photos import has_gps_exif
 from webapp.services.cases.reports import ReportInput
 from webapp.services.places.claims import claim_alley, leave_alley
 from webapp.services.places.frontage import (CheckInput, ShopInput, breaches, check_shops_file, import_shops,
-                                             record_check, register_shop, shops_near, update_shop)
+                                             recent_checks, record_check, register_shop, shops_near,
+                                             update_shop)
 from webapp.storage import storage_for
 
 ALL_DUTIES = frozenset({"safety", "sanitation", "order"})
@@ -145,7 +146,7 @@ def test_editing_moves_a_shop_to_another_alley_and_keeps_bad_moves_out(street, c
 def test_a_steward_of_the_alley_records_a_check_per_signed_duty(shop, steward):
     done, created = record_check(steward, check(shop, safety="kept", sanitation="warned", order="kept"))
     assert created and done.outcome is CheckResult.WARNED and done.sanitation is CheckResult.WARNED
-    assert done.alley_id == shop.alley_id and done.street_id == shop.street_id and done.user_id == steward.id
+    assert done.street_id == shop.street_id and done.user_id == steward.id
 
 
 def test_the_outcome_is_the_worst_of_the_duties(shop, steward):
@@ -330,3 +331,15 @@ def test_an_import_needs_the_columns_and_the_right_people(street):
         check_shops_file(street.id, [["名字", "地址"]])
     with pytest.raises(Forbidden):
         import_shops(make_user(Role.STEWARD), street.id, _sheet(street))
+
+
+def test_the_sheet_shows_each_shops_last_three_checks_newest_first(app, street, chief, shop, steward):
+    other = register_shop(chief, street.id, shop_at(alleys_of(street)[0], "便民超市", shift_lon=0.0003))
+    start = datetime(2026, 5, 1, 2, tzinfo=timezone.utc)
+    for day in range(5):
+        _at(app, start + timedelta(days=day))
+        record_check(steward, check(shop, order="broken" if day == 4 else "kept"))
+    record_check(steward, check(other, sanitation="warned"))
+    found = recent_checks([shop.id, other.id])
+    assert [c.outcome for c in found[shop.id]] == [CheckResult.BROKEN, CheckResult.KEPT, CheckResult.KEPT]
+    assert [c.checked_at.day for c in found[shop.id]] == [5, 4, 3] and len(found[other.id]) == 1

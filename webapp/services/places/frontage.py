@@ -310,7 +310,7 @@ def record_check(user: User, data: CheckInput) -> tuple[FrontageCheck, bool]:
     stored: list[str] = []
     try:
         check = FrontageCheck(client_id=data.client_id, payload_hash=fingerprint, shop_id=shop.id,
-                              alley_id=shop.alley_id, street_id=shop.street_id, user_id=user.id,
+                              street_id=shop.street_id, user_id=user.id,
                               checked_at=clock.now(), note=data.note.strip(),
                               outcome=max(results.values(), key=lambda r: r.severity), **results)
         if photo:
@@ -335,12 +335,16 @@ def recent_checks(shop_ids: list[int], limit: int = 3) -> dict[int, list[Frontag
     """Each shop's last few checks, newest first (for the alley sheet)."""
     if not shop_ids:
         return {}
-    rows = db.session.scalars(db.select(FrontageCheck).where(FrontageCheck.shop_id.in_(shop_ids))
+    newest = (func.row_number().over(partition_by=FrontageCheck.shop_id,
+                                     order_by=(FrontageCheck.checked_at.desc(), FrontageCheck.id.desc()))
+              .label("nth"))
+    ranked = db.select(FrontageCheck.id, newest).where(FrontageCheck.shop_id.in_(shop_ids)).subquery()
+    rows = db.session.scalars(db.select(FrontageCheck).join(ranked, ranked.c.id == FrontageCheck.id)
+                              .where(ranked.c.nth <= limit).options(joinedload(FrontageCheck.user))
                               .order_by(FrontageCheck.checked_at.desc(), FrontageCheck.id.desc())).all()
     found: dict[int, list[FrontageCheck]] = {}
-    for check in rows:
-        if len(found.setdefault(check.shop_id, [])) < limit:
-            found[check.shop_id].append(check)
+    for check in rows:  # a few per shop, read in one query however long the shops' history
+        found.setdefault(check.shop_id, []).append(check)
     return found
 
 
