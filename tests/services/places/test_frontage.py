@@ -343,3 +343,14 @@ def test_the_sheet_shows_each_shops_last_three_checks_newest_first(app, street, 
     found = recent_checks([shop.id, other.id])
     assert [c.outcome for c in found[shop.id]] == [CheckResult.BROKEN, CheckResult.KEPT, CheckResult.KEPT]
     assert [c.checked_at.day for c in found[shop.id]] == [5, 4, 3] and len(found[other.id]) == 1
+
+
+def test_the_same_check_sent_twice_at_once_is_stored_once(database_url, shop, steward):
+    from tests.support.race import race
+    from webapp.models import User
+
+    data = CheckInput(str(uuid.uuid4()), shop.id, {"order": "broken"}, photo=jpeg())
+    user_id = steward.id
+    outcomes = race(database_url, [lambda: record_check(db.session.get(User, user_id), data)] * 2)
+    assert outcomes == ["won", "won"]  # the second is answered with the first's check
+    assert count(FrontageCheck) == 1
