@@ -147,3 +147,31 @@ def test_the_chief_reads_the_repeat_breaches_on_a_tablet(app, live_server, brows
     finally:
         context.close()
     assert errors == []
+
+
+def test_a_resident_names_the_shop_in_the_report_form(app, live_server, browser, world):
+    from tests.browser.test_volunteer_flow import FAKE_GPS as FEEDABLE_GPS
+    from webapp.models import Report
+
+    resident = make_user(Role.RESIDENT, street=world["street"])
+    context, page, errors = signed_in(browser, live_server, resident, "phone")
+    context.add_init_script(FEEDABLE_GPS)
+    try:
+        page.goto(f"{live_server}/?street={world['street'].id}")
+        page.locator("#report-open").click()
+        page.wait_for_function("window.__gps.watching() > 0")
+        lon, lat = on_alley(world["alley"], 0.0001)
+        page.evaluate("([lon, lat]) => window.__gps.feed(lon, lat, Date.now())", [lon, lat])
+        page.get_by_role("button", name="堆物堆料", exact=True).click()
+        shop_choice = page.locator("[data-report-shop]")
+        shop_choice.locator("option", has_text="老北京炸酱面").wait_for(state="attached")
+        assert shop_choice.locator("option").all_inner_texts()[0] == "不涉及商户"
+        shop_choice.select_option(str(world["noodles"].id))
+        shop_choice.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"frontage-report-shop-phone-{backend_of(app)}.png"))
+        page.locator("[data-report-send]").click()
+        page.locator("#report-result").wait_for()
+    finally:
+        context.close()
+    assert errors == []
+    assert db.session.scalar(db.select(Report.shop_id)) == world["noodles"].id
