@@ -116,6 +116,7 @@ def test_a_check_sent_without_a_connection_waits_and_goes_once(app, live_server,
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
         page.wait_for_function("JSON.parse(localStorage.getItem('alleys.frontage.pending') || '[]').length === 0")
+        page.locator("#frontage-result", has_text="检查已保存：违约").wait_for()
         page.evaluate("window.dispatchEvent(new Event('online'))")  # a second flush sends nothing again
     finally:
         context.close()

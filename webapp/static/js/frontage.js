@@ -30,7 +30,6 @@
     const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
-  const label = (code) => (loaded.results.find((r) => r.code === code) || {}).label || code;
 
   async function loadShops(id) {
     try {
@@ -244,9 +243,16 @@
     const left = [];
     for (const item of pending()) {
       const sent = await post(item.body, await fromDataUrl(item.photo));
-      if (sent.outcome === 'waiting') left.push(item); // the server said no otherwise: nothing to retry
+      if (sent.outcome === 'waiting') left.push(item);
+      if (sent.outcome === 'failed') announce((sent.json.error || {}).message || text.sendFailed); // not worth a retry
+      if (sent.outcome === 'sent') announce(fmt(text.saved, { result: sent.json.outcome_label }));
     }
     keep(left);
+  }
+
+  function announce(message) {
+    result.querySelector('[data-result-text]').textContent = message;
+    result.hidden = false;
   }
 
   async function send() {
@@ -266,9 +272,7 @@
         keep(pending().concat([{ body, photo: photo ? await toDataUrl(photo.blob) : null }]));
       }
       close();
-      result.querySelector('[data-result-text]').textContent = sent.outcome === 'sent'
-        ? fmt(text.saved, { result: sent.json.outcome_label }) : text.savedOffline;
-      result.hidden = false;
+      announce(sent.outcome === 'sent' ? fmt(text.saved, { result: sent.json.outcome_label }) : text.savedOffline);
       result.querySelector('[data-result-close]').focus();
       if (alleyId) {
         const found = await loadShops(alleyId);
