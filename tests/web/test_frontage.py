@@ -218,14 +218,17 @@ def test_signed_out_a_check_is_refused(app, shop):
 
 # A report naming a shop ----------------------------------------------------------------------------------------------
 
-def test_the_report_form_offers_the_shops_near_and_the_report_names_one(login, street, shop):
+def test_the_report_form_offers_the_shops_near_and_the_report_names_one(app, login, street, shop):
     lon, lat = on_alley(alleys_of(street)[0], 0.0002)
     near = login(make_user(Role.RESIDENT)).get(f"/api/v1/shops/nearby?lon={lon}&lat={lat}").get_json()["shops"]
     assert [s["id"] for s in near] == [shop.id] and 15 < near[0]["distance_m"] < 30
     resident = login(make_user(Role.RESIDENT))
     body = {"client_id": str(uuid.uuid4()), "category": "piled_goods", "lon": lon, "lat": lat, "shop_id": shop.id}
-    assert resident.post("/api/v1/reports", json=body).status_code == 201
-    assert db.session.scalar(db.select(Report.shop_id)) == shop.id
+    filed = resident.post("/api/v1/reports", json=body)
+    assert filed.status_code == 201 and db.session.scalar(db.select(Report.shop_id)) == shop.id
+    report_id = filed.get_json()["id"]
+    assert resident.get(f"/api/v1/reports/{report_id}").get_json()["shop"] == {"id": shop.id, "name": "老北京炸酱面"}
+    assert "老北京炸酱面" in app.test_client().get(f"/reports/{report_id}").get_data(as_text=True)  # the case file
     for bad in (999999, "1", True):
         refused = resident.post("/api/v1/reports", json=body | {"client_id": str(uuid.uuid4()), "shop_id": bad})
         assert refused.status_code == 400

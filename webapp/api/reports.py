@@ -72,6 +72,7 @@ def public_report(report: Report) -> dict:
         "events": [_event_json(report, e, full=False) for e in report.events],
         "priority": report.priority.value, "duplicate_of": report.duplicate_of_id,
         "whistles": [_whistle_json(w, clock.now()) for w in report.whistles],
+        "shop": {"id": report.shop.id, "name": report.shop.name} if report.shop_id else None,  # 门前三包
     }
 
 

@@ -119,6 +119,7 @@ class Report(db.Model):
     whistles = relationship("Whistle", order_by="Whistle.id", back_populates="report", cascade="all, delete-orphan")
     verdicts = relationship("Verdict", order_by="Verdict.id", cascade="all, delete-orphan")
     followers = relationship("ReportFollower", viewonly=True)
+    shop = relationship("Shop", primaryjoin="foreign(Report.shop_id) == Shop.id", viewonly=True)
 
 
 class ReportPhoto(db.Model):
