@@ -160,7 +160,8 @@ def test_the_alley_lists_its_shops_without_their_operator_and_says_who_may_check
 
 
 def _check(shop, **extra):
-    return {"client_id": str(uuid.uuid4()), "shop_id": shop.id, "results": {"safety": "kept", "order": "broken"}} | extra
+    results = {"safety": "kept", "order": "broken"}
+    return {"client_id": str(uuid.uuid4()), "shop_id": shop.id, "results": results} | extra
 
 
 def test_a_check_is_recorded_once_however_often_it_is_sent(login, shop, steward):
@@ -261,7 +262,8 @@ def test_the_breaches_page_and_its_export_count_repeat_breaches(app, login, stre
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "老北京炸酱面" in text and "frontage-repeat" in text
     shops = staff.get(f"/frontage/breaches.xlsx?street={street.id}&from=2026-05-01&to=2026-05-31", headers=ZH)
-    assert shops.status_code == 200 and "frontage-shops-2026-05-01-2026-05-31.xlsx" in shops.headers["Content-Disposition"]
+    assert shops.status_code == 200
+    assert "frontage-shops-2026-05-01-2026-05-31.xlsx" in shops.headers["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(shops.data)).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("商户", "胡同")
     assert rows[1][:7] == ("老北京炸酱面", alleys_of(street)[0].name, 3, 0, 1, 2, 0) and rows[1][7] == "是"

@@ -103,10 +103,11 @@ def register_shop():
 def _shop_page(shop, error: str | None = None, status: int = 200):
     street = db.session.get(Street, shop.street_id)
     lon, lat = frontage.shop_point(shop)
+    checks = frontage.recent_checks([shop.id], limit=20).get(shop.id, [])
     return render_template("frontage/shop.html", street=street, shop=shop, picker=_picker(street), error=error,
                            submitted=request.form if error else None, lon=lon, lat=lat, duty_labels=DUTY_LABELS,
                            duties=DUTIES, today=clock.today(), result_labels=CHECK_RESULT_LABELS,
-                           beijing_day=clock.beijing_day, checks=frontage.recent_checks([shop.id], limit=20).get(shop.id, [])), status
+                           beijing_day=clock.beijing_day, checks=checks), status
 
 
 def _managed_shop(shop_id: int):

@@ -31,7 +31,8 @@ def count(model):
 def shop_at(alley, name="老北京炸酱面", offset_lat=0.0001, shift_lon=0.0, **extra):
     lon, lat = on_alley(alley, offset_lat)
     return ShopInput(name=name, lon=lon + shift_lon, lat=lat, operator="王师傅", phone="010-64001234",
-                     duties=extra.pop("duties", ALL_DUTIES), signed_on=extra.pop("signed_on", date(2026, 3, 1)), **extra)
+                     duties=extra.pop("duties", ALL_DUTIES), signed_on=extra.pop("signed_on", date(2026, 3, 1)),
+                     **extra)
 
 
 @pytest.fixture
@@ -211,7 +212,8 @@ def test_a_replay_is_the_same_check_and_a_reused_key_is_refused(app, shop, stewa
 
 
 def test_the_photo_is_cleaned_and_stored_once(app, shop, steward):
-    done, _ = record_check(steward, CheckInput(str(uuid.uuid4()), shop.id, {"safety": "broken"}, photo=jpeg((2400, 1800))))
+    big = jpeg((2400, 1800))
+    done, _ = record_check(steward, CheckInput(str(uuid.uuid4()), shop.id, {"safety": "broken"}, photo=big))
     stored = storage_for(app).open(done.photo_key)
     assert stored[:3] == b"\xff\xd8\xff" and not has_gps_exif(stored) and storage_for(app).exists(done.thumb_key)
 
@@ -281,7 +283,8 @@ def test_breaches_count_per_shop_and_alley_in_the_period_repeat_first(app, stree
     assert (by_shop["便民超市"].kept, by_shop["便民超市"].reports) == (1, 1)
     assert not by_shop["理发店"].is_repeat
     first_alley = found.alleys[0]
-    assert (first_alley.name, first_alley.shops, first_alley.repeat_shops, first_alley.broken) == (alleys[0].name, 2, 1, 2)
+    assert (first_alley.name, first_alley.shops, first_alley.repeat_shops, first_alley.broken) == \
+        (alleys[0].name, 2, 1, 2)
     assert {a.name for a in found.alleys} == {alleys[0].name, alleys[1].name}
     # June holds only the last breach: one, no repeat.
     june = breaches(chief, street.id, date(2026, 6, 1), date(2026, 6, 30))
