@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.errors import BadRequest, Conflict, DomainError, Forbidden, NotFound
+from webapp.errors import BadRequest, Conflict, DomainError, Forbidden
 from webapp.extensions import db
 from webapp.frontage.blueprint import bp
 from webapp.labels import CHECK_RESULT_LABELS, DUTY_LABELS
 from webapp.models import DUTIES, Role, Street
 from webapp.policies import can_manage_shops, is_admin
+from webapp.roster.scope import managed_street, street_ids_with
 from webapp.services.organizing.listings import alleys_extent
 from webapp.services.places import frontage
 from webapp.spreadsheets import read_rows, xlsx_bytes
@@ -23,29 +24,18 @@ PERIOD_DAYS = 90  # the breaches page's default period: about a season
 MAX_IMPORT_BYTES = 1_000_000
 
 
-def _street_ids(user) -> list[int]:
-    return sorted({g.street_id for g in user.grants if g.role in (Role.ORGANIZER, Role.CHIEF) and g.street_id})
+STAFF = (Role.ORGANIZER, Role.CHIEF)  # whose street's shops these pages show
 
 
 @bp.app_context_processor
 def _header_link():
     return {"can_manage_shops_anywhere": lambda user: getattr(user, "is_authenticated", False)
-            and (is_admin(user) or bool(_street_ids(user)))}
+            and (is_admin(user) or bool(street_ids_with(user, STAFF)))}
 
 
 def _street() -> Street:
     """The street of this page: ?street= (or the form's), else the user's first as organizer or chief."""
-    street_id = request.args.get("street", type=int) or request.form.get("street", type=int)
-    if street_id is None:
-        own = _street_ids(current_user)
-        street_id = own[0] if own else (db.session.scalar(db.select(Street.id).order_by(Street.name).limit(1))
-                                        if is_admin(current_user) else None)
-    if street_id is None or not can_manage_shops(current_user, street_id):
-        raise Forbidden()
-    street = db.session.get(Street, street_id)
-    if street is None:
-        raise NotFound()
-    return street
+    return managed_street(current_user, may=can_manage_shops, roles=STAFF)
 
 
 def _day(raw: str | None, name: str) -> date | None:
