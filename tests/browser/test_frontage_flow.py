@@ -145,6 +145,10 @@ def test_the_chief_reads_the_repeat_breaches_on_a_tablet(app, live_server, brows
         page.get_by_role("link", name="商户", exact=True).click()
         page.get_by_role("link", name="便民超市").wait_for()
         page.screenshot(path=str(ARTIFACTS / f"frontage-shops-tablet-{backend_of(app)}.png"), full_page=True)
+        page.get_by_role("link", name="老北京炸酱面").click()
+        page.get_by_role("heading", name="最近的检查").wait_for()
+        assert page.locator("input[name=name]").input_value() == "老北京炸酱面"
+        page.screenshot(path=str(ARTIFACTS / f"frontage-shop-tablet-{backend_of(app)}.png"), full_page=True)
     finally:
         context.close()
     assert errors == []
