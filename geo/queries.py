@@ -213,3 +213,18 @@ def reports_near(conn, lon: float, lat: float, radius_m: float, category_id: int
         params["since"] = since.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
     found = [(row[0], metric.distance_m(lon, lat, row[1], row[2])) for row in conn.execute(text(sql), params)]
     return sorted([hit for hit in found if hit[1] <= radius_m], key=lambda hit: hit[1])
+
+
+def shops_near(conn, lon: float, lat: float, radius_m: float, street_id: int) -> list[tuple[int, float]]:
+    """(shop id, distance m) of a street's shops within radius_m of a point, nearest first."""
+    minx, miny, maxx, maxy = metric.bbox_around(lon, lat, radius_m)
+    params = dict(minx=minx, miny=miny, maxx=maxx, maxy=maxy, street_id=street_id)
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT id, ST_X(location), ST_Y(location) FROM shops
+                 WHERE location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326) AND street_id = :street_id"""
+    else:
+        frame = _spatialite_index("shops", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)").replace(
+            "f_geometry_column = 'geom'", "f_geometry_column = 'location'")
+        sql = f"SELECT id, X(location), Y(location) FROM shops WHERE id IN ({frame}) AND street_id = :street_id"
+    found = [(row[0], metric.distance_m(lon, lat, row[1], row[2])) for row in conn.execute(text(sql), params)]
+    return sorted([hit for hit in found if hit[1] <= radius_m], key=lambda hit: (hit[1], hit[0]))

@@ -75,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.roster import bp as roster_bp
     from webapp.activities import bp as activities_bp
     from webapp.patrols import bp as patrols_bp
+    from webapp.frontage import bp as frontage_bp
     from webapp.vendor import bp as vendor_bp
 
     login_manager.unauthorized_handler(unauthorized)
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(roster_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(patrols_bp)
+    app.register_blueprint(frontage_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pwa_bp)
     app.jinja_env.globals["asset_url"] = asset_url

@@ -160,3 +160,8 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.REJECTED: _l("My report is not accepted"),
     NotificationKind.PARTNER_UPDATE: _l("A partner system (12345, ...) posts an update to a case"),
 }
+
+
+# 门前三包: the duties a shop signs (codes in webapp.models.frontage.DUTIES) and how a check found each.
+DUTY_LABELS = {"safety": _l("Safety (安全)"), "sanitation": _l("Sanitation (卫生)"), "order": _l("Order (秩序)")}
+CHECK_RESULT_LABELS = {"kept": _l("Kept"), "warned": _l("Warned"), "broken": _l("Broken")}

@@ -203,3 +203,18 @@ def can_view_department_scores(user) -> bool:
 def can_view_scorecard(user, street_id: int) -> bool:
     """The monthly scorecard of a street's departments (考核): its chiefs, organizers and admins, as its rates."""
     return can_view_performance(user, street_id)
+
+
+def can_manage_shops(user, street_id: int) -> bool:
+    """门前三包: the street's organizers and chiefs keep its registry of shopfronts."""
+    return _has(user, (Role.ORGANIZER, Role.CHIEF), street_id) or is_admin(user)
+
+
+def can_check_frontage(user, shop, holds_claim: bool) -> bool:
+    """A steward or Old Neighbour checks the shops of an alley they look after."""
+    return _has(user, VOLUNTEER, shop.street_id) and holds_claim
+
+
+def can_view_frontage_breaches(user, street_id: int) -> bool:
+    """The street's organizers and chiefs see (and export) the shops' repeat breaches."""
+    return _has(user, (Role.ORGANIZER, Role.CHIEF), street_id) or is_admin(user)

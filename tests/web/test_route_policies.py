@@ -7,11 +7,12 @@ from flask_login import FlaskLoginClient
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import Alley, Role, User
+from webapp.models import Alley, Role, Shop, User
 from webapp.services.cases.reports import ReportInput
 from webapp.services.demo import load_demo
 from webapp.services.organizing.activities import schedule_activity
 from webapp.services.organizing.teams import create_post, create_team
+from webapp.services.places.frontage import ShopInput, register_shop
 from webapp.services.volunteers.accounts import create_invitation
 from tests.factories import file_report
 from tests.services.cases.test_reports import jpeg, on_alley
@@ -136,6 +137,32 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
                                           {who: 403 for who in WHO}),
         ("open311.list_updates", "GET"): (("/open311/v2/servicerequestupdates.json",), {who: 403 for who in WHO}),
         **roster_routes(street_id, **roster),
+        **frontage_routes(street_id, alley_id, lon, lat),
+    }
+
+
+def frontage_routes(street_id, alley_id, lon, lat):
+    """门前三包: the street's organizers and chiefs keep the shops; stewards check them from the map (walked after the
+    claims above: nobody holds the alley, so every check is refused)."""
+    staff = {"chief", "organizer", "admin"}
+    page = {**only(staff, 200), ANON: 302}
+    refused = {**only(staff, 400), ANON: 302}  # empty forms: the page again with the error
+    shop = db.session.scalar(db.select(Shop.id))
+    q = f"?street={street_id}"
+    check = {"client_id": str(uuid.uuid4()), "shop_id": shop, "results": {"safety": "kept"}}
+    return {
+        ("frontage.index", "GET"): ((f"/frontage/{q}",), page),
+        ("frontage.register_shop", "POST"): ((f"/frontage/shops{q}", {"data": {}}), refused),
+        ("frontage.shop", "GET"): ((f"/frontage/shops/{shop}",), page),
+        ("frontage.update_shop", "POST"): ((f"/frontage/shops/{shop}", {"data": {}}), refused),
+        ("frontage.breaches", "GET"): ((f"/frontage/breaches{q}",), page),
+        ("frontage.export_breaches", "GET"): ((f"/frontage/breaches.xlsx{q}",), page),
+        ("frontage.import_shops", "GET"): ((f"/frontage/import{q}",), page),
+        ("frontage.import_preview_or_commit", "POST"): ((f"/frontage/import{q}", {"data": {}}), refused),
+        ("api.alley_shops", "GET"): ((f"/api/v1/alleys/{alley_id}/shops",), EVERYONE),
+        ("api.shops_nearby", "GET"): ((f"/api/v1/shops/nearby?lon={lon}&lat={lat}",), EVERYONE),
+        ("api.record_frontage_check", "POST"): (("/api/v1/frontage-checks", {"json": check}), only(set(), 403)),
+        ("api.frontage_check_photo", "GET"): (("/api/v1/frontage-checks/999999/photo",), signed_in(404, 401)),
     }
 
 
@@ -212,6 +239,8 @@ def world(app):
     lon, lat = on_alley(alley)
     resident = db.session.scalar(db.select(User).where(User.username == "demo_resident"))
     report, _ = file_report(resident, ReportInput(str(uuid.uuid4()), "piled_goods", lon, lat, photos=[jpeg()]))
+    chief = db.session.scalar(db.select(User).where(User.username == "demo_chief"))
+    register_shop(chief, alley.street_id, ShopInput(name="老北京炸酱面", lon=lon, lat=lat))
     return alley.id, code, alley.street_id, report.id, lon, lat, roster_world(alley.street_id, lon, lat)
 
 

@@ -278,6 +278,34 @@ SCHEMAS = {
 }
 
 
+# 门前三包: shops and frontage checks.
+POSITION_QUERY = [{"name": n, "in": "query", "required": True, "schema": {"type": "number"}} for n in ("lon", "lat")]
+PATHS |= {
+    "/api/v1/alleys/{alley_id}/shops": {"get": {
+        "summary": "The alley's shops (门前三包) with the duties they signed; can_check and their last checks for a "
+                   "steward holding the alley", "parameters": ALLEY_ID,
+        "responses": {"200": _json({"type": "object"}), **_errors("404")}}},
+    "/api/v1/shops/nearby": {"get": {
+        "summary": "Shops within 50 m of a position, nearest first (a report may name one)",
+        "parameters": POSITION_QUERY, "responses": {"200": _json({"type": "object"}), **_errors("400")}}},
+    "/api/v1/frontage-checks": {"post": {
+        "summary": "Record a frontage check of a shop of an alley one holds; idempotent on client_id. JSON "
+                   "{client_id, shop_id, results: {safety|sanitation|order: kept|warned|broken}, note}, or multipart "
+                   "with a `data` JSON part and one `photo` file",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "required": ["client_id", "shop_id", "results"]}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "data": {"type": "string"}, "photo": {"type": "string", "format": "binary"}}}}}},
+        "responses": {"201": _json({"type": "object"}, "Recorded"), "200": _json({"type": "object"}, "Replay"),
+                      **_errors("400", "401", "403", "404", "409")}}},
+    "/api/v1/frontage-checks/{check_id}/photo": {"get": {
+        "summary": "A check's photo (JPEG; ?size=thumb), for its steward and the street's organizers and chiefs",
+        "parameters": [{"name": "check_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {}}}, **_errors("401", "403", "404")}}},
+}
+SCHEMAS["ReportInput"]["properties"]["shop_id"] = {"type": "integer", "description": "a shop of the street it names"}
+
+
 def document() -> dict:
     return {
         "openapi": "3.0.3",

@@ -74,6 +74,7 @@ def public_report(report: Report) -> dict:
         "request_kind": report.request_kind.value if report.request_kind else None,
         "request_kind_label": request_kind_label(report.request_kind),
         "whistles": [_whistle_json(w, clock.now()) for w in report.whistles],
+        "shop": {"id": report.shop.id, "name": report.shop.name} if report.shop_id else None,  # 门前三包
     }
 
 
@@ -163,11 +164,14 @@ def parse_report() -> reports.ReportInput:
     kind = body.get("request_kind")
     if kind is not None and not isinstance(kind, str):
         raise BadRequest(_l("Please choose the kind of request."), field="request_kind")
+    shop = body.get("shop_id")
+    if shop is not None and (isinstance(shop, bool) or not isinstance(shop, int)):
+        raise BadRequest(_l("Please choose a shop near the place of the problem, or none."), field="shop")
     return reports.ReportInput(
         client_id=client_id, category_code=body["category"], lon=_number(body.get("lon"), "lon"),
         lat=_number(body.get("lat"), "lat"), accuracy_m=_number(accuracy, "accuracy") if accuracy is not None else None,
         description=description, anonymous=bool(body.get("anonymous", False)), photos=photos,
-        request_kind=kind or None, **_finding(body))
+        request_kind=kind or None, shop_id=shop, **_finding(body))
 
 
 def _finding(body: dict) -> dict:

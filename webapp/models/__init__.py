@@ -1,6 +1,7 @@
 """Database models, one module per aggregate; importing this package registers them all."""
 from webapp.models.chiefs import AlleyChief
 from webapp.models.claims import Claim
+from webapp.models.frontage import DUTIES, CheckResult, FrontageCheck, Shop
 from webapp.models.metrics import CaseFacts
 from webapp.models.notifications import (Channel, Delivery, DeliveryState, MutedKind, Notification,
                                          NotificationKind, PushSubscription)
@@ -24,3 +25,5 @@ __all__ = ["AlleyChief", "RequestKind", "Activity", "Attendance", "PostHolding",
 from webapp.models.scores import DepartmentScore, DepartmentScoreRevision  # noqa: E402
 
 __all__ += ["DepartmentScore", "DepartmentScoreRevision"]
+
+__all__ += ["DUTIES", "CheckResult", "FrontageCheck", "Shop"]

@@ -116,6 +116,7 @@ class Report(db.Model):
     follower_count: Mapped[int] = mapped_column(default=0, server_default="0")
     priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL, server_default="normal")
     duplicate_of_id: Mapped[int | None]  # the case this one was merged into (a plain id: see migration 0005)
+    shop_id: Mapped[int | None] = mapped_column(index=True)  # 门前三包: the shop it names (a plain id, as above)
     resolved_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))  # the verdict clock
     resolution_round: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 at each resolution
     request_kind: Mapped[RequestKind | None] = mapped_column(_enum(RequestKind))  # set by the reporter or the chief
@@ -136,6 +137,7 @@ class Report(db.Model):
     whistles = relationship("Whistle", order_by="Whistle.id", back_populates="report", cascade="all, delete-orphan")
     verdicts = relationship("Verdict", order_by="Verdict.id", cascade="all, delete-orphan")
     followers = relationship("ReportFollower", viewonly=True)
+    shop = relationship("Shop", primaryjoin="foreign(Report.shop_id) == Shop.id", viewonly=True)
 
 
 class ReportPhoto(db.Model):

@@ -26,6 +26,7 @@ from webapp.services.cases.findings import check_finding, patrol_id_of
 from webapp.services.cases.transitions import MAX_PARTNER_TEXT, get_report, open_case
 from webapp.services.notifications.outbox import notify_opened
 from webapp.services.performance.rates import refresh_facts
+from webapp.services.places.frontage import shop_for_report
 from webapp.storage import discard, storage_for
 
 MAX_DESCRIPTION = 2000
@@ -34,7 +35,7 @@ DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
 # Fields added after phones began to queue reports: they count in a report's fingerprint only when given, so a
 # report queued before they existed replays to the same hash.
-LATER_FIELDS = ("request_kind", "patrol_client_id", "checklist_item")
+LATER_FIELDS = ("request_kind", "patrol_client_id", "checklist_item", "shop_id")
 # What a list of reports shows with each one: loaded in a few queries for the whole list, not per report.
 SHOWN_WITH_REPORT = (joinedload(Report.category), joinedload(Report.alley), selectinload(Report.photos),
                      selectinload(Report.events).joinedload(ReportEvent.actor),
@@ -56,6 +57,7 @@ class ReportInput:
     request_kind: str | None = None  # 咨询 / 建议 / 举报 / 投诉 (RequestKind); None: not said (see _request_kind)
     patrol_client_id: str | None = None  # a patrol finding: the client id of the patrol it was found on
     checklist_item: str | None = None  # ... and the 十无 item ticked
+    shop_id: int | None = None  # 门前三包: the shop it is about, one of its street's
 
     def fingerprint(self) -> str:
         """The content's hash (photos by their digest), to tell a replay from a reused key. The patrol's fields
@@ -162,6 +164,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
         snap = queries.NearestAlley(named.id, 0.0, data.lon, data.lat)
     if not can_submit_report(user, street_id):
         raise Forbidden(_l("You can report problems in your own street."))
+    shop_id = shop_for_report(data.shop_id, street_id)
     cleaned = [clean_photo(photo) for photo in data.photos]
 
     storage = storage_for(current_app)
@@ -173,7 +176,8 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
             accuracy_m=data.accuracy_m, anonymous=data.anonymous, request_kind=kind, created_at=clock.now(),
-            patrol_client_id=data.patrol_client_id, checklist_item=data.checklist_item)
+            patrol_client_id=data.patrol_client_id, checklist_item=data.checklist_item,
+            shop_id=shop_id)
         for position, photo in enumerate(cleaned):
             image_key, thumb_key = storage.save(photo.image, ".jpg"), storage.save(photo.thumbnail, ".jpg")
             stored += [image_key, thumb_key]

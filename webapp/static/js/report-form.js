@@ -84,6 +84,7 @@
     where.textContent = accuracy == null ? text.pinByHand : fmt(text.gpsAccuracy, { metres: Math.round(accuracy) });
     where.classList.toggle('is-poor', accuracy != null && accuracy > 50);
     updateSend();
+    document.dispatchEvent(new CustomEvent('report:place', { detail: place })); // frontage.js offers shops near it
   }
 
   function placePin(lon, lat) {
@@ -302,6 +303,8 @@
       description: q('[data-description]').value.trim(), request_kind: q('[data-request-kind]').value };
     const found = finding;
     if (found) Object.assign(body, { patrol_client_id: found.patrol_client_id, checklist_item: found.checklist_item });
+    const shop = q('[data-report-shop]');
+    if (shop && shop.value) body.shop_id = Number(shop.value); // 门前三包: the shop the problem is about
     await outbox.add(body, photos.map((p) => p.buffer), csrf());
     if (window.AlleyOutboxUI) window.AlleyOutboxUI.askForSync();
     const summary = await outbox.flush(csrf());
