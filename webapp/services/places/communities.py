@@ -180,3 +180,9 @@ def communities_of(street_id: int) -> list[dict]:
     return [{"id": c.id, "name": c.name, "workers": by_community.get(c.id, []),
              "geometry": mapping(to_shape(c.geom)) if c.geom is not None else None}
             for c in found]
+
+
+def street_outline(street_id: int) -> dict | None:
+    """The street's boundary as GeoJSON, for drawing its communities inside it."""
+    raw = queries.geometry_geojson(db.session, "streets", street_id)
+    return json.loads(raw) if raw else None
