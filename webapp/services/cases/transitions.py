@@ -420,8 +420,11 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
     storage, stored, now = storage_for(current_app), [], clock.now()
     try:
         # Lock the case: whoever comes second finds the status moved on (409), never a second step.
-        locked = db.session.execute(update(Report).where(Report.id == report.id, Report.status.in_(move.sources))
-                                    .values(updated_at=now))
+        # Who holds it is part of where it stands: a pass up and a resolution at once end with one of them.
+        held = Report.held_by_community_id
+        holder = held.is_(None) if report.held_by_community_id is None else held == report.held_by_community_id
+        locked = db.session.execute(update(Report).where(Report.id == report.id, Report.status.in_(move.sources),
+                                                         holder).values(updated_at=now))
         if locked.rowcount != 1:
             raise IllegalTransition()
         db.session.expire(report)  # read whistles, verdicts and the status as they are now, under the lock

@@ -65,11 +65,13 @@ def polygon_from_geojson(geometry, crs: str = "wgs84", name: str = "") -> MultiP
     except Exception:  # shapely raises several types for malformed coordinates
         raise BadRequest(_l("The boundary of %(name)s has unreadable coordinates.", name=label),
                          field="geometry") from None
-    if geom.is_empty or not np.isfinite(xy).all() or geom.area == 0:
+    if geom.is_empty or not np.isfinite(xy).all():
         raise BadRequest(_l("The boundary of %(name)s is empty.", name=label), field="geometry")
     if not geom.is_valid:
         raise BadRequest(_l("The boundary of %(name)s is not a valid polygon (%(why)s): its edges must not cross.",
                             name=label, why=explain_validity(geom)), field="geometry")
+    if geom.area == 0:
+        raise BadRequest(_l("The boundary of %(name)s is empty.", name=label), field="geometry")
     wgs = crs_mod.to_wgs84(geom, crs)
     if not wgs.is_valid:
         raise BadRequest(_l("The boundary of %(name)s is not a valid polygon (%(why)s): its edges must not cross.",
