@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from webapp import clock
 from webapp.errors import Forbidden, NotFound
 from webapp.extensions import db
-from webapp.labels import status_label
+from webapp.labels import SHORT_STATUS_LABELS
 from webapp.models import COMMUNITY_QUEUE, Community, Report, User
 from webapp.models.reports import as_utc
 from webapp.policies import can_view_community_queue, community_ids_of, is_admin
@@ -94,7 +94,7 @@ def community_cases(user: User, community: Community, now: datetime | None = Non
         .options(joinedload(Report.category), joinedload(Report.alley))
         .order_by(Report.created_at, Report.id).limit(limit))
     return [CommunityCase(r.id, r.category.name_for(locale), r.alley.name if r.alley else None, r.description,
-                          r.status.value, status_label(r.status), as_utc(r.created_at),
+                          r.status.value, str(SHORT_STATUS_LABELS[r.status]), as_utc(r.created_at),
                           age_text(int((now - as_utc(r.created_at)).total_seconds() // 60)), community.name,
                           tuple(step.value for step in allowed_steps(user, r, False)))
             for r in reports]
