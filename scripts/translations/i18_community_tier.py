@@ -84,6 +84,7 @@ ZH = {
     "Name property": "名称属性",
     "Upload": "上传",
     "Name of the community": "社区名称",
+    "Cases held by communities: %(count)s": "社区正在处理的案件：%(count)s 件",
     "Boundary drawn. Give it a name and save it.": "边界已画好。请填写名称并保存。",
     "Boundary changed. Save it to keep the change.": "边界已修改。请保存以保留修改。",
     "This street has no boundary yet.": "这个街道还没有边界。",
