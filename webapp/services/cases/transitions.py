@@ -18,7 +18,7 @@ from sqlalchemy import update
 from webapp import clock
 from webapp.errors import BadRequest, Conflict, Forbidden, IllegalTransition, NotFound, PartsOpen
 from webapp.extensions import db
-from webapp.models import (OPEN_REPORT_STATUSES, Community, Department, Priority, Report, ReportEvent,
+from webapp.models import (COMMUNITY_QUEUE, OPEN_REPORT_STATUSES, Community, Department, Priority, Report, ReportEvent,
                            ReportFollower, ReportPhoto, ReportStatus, Satisfaction, User, Verdict, Whistle,
                            WhistleKind, WhistleStatus)
 from webapp.models.reports import as_utc
@@ -166,9 +166,9 @@ def community_for(report: Report) -> Community | None:
 
 def _leave_community(ctx: Context) -> Applied:
     """The case goes from its community's queue to the street chief's (passed up, or pulled up by the chief)."""
-    community = db.session.get(Community, ctx.report.held_by_community_id)
+    details = _held_by(ctx)
     ctx.report.held_by_community_id = None
-    return Applied(None, {"community_id": community.id, "community": community.name} if community else {})
+    return Applied(None, details)
 
 
 def _community_resolve(ctx: Context) -> Applied:
@@ -182,6 +182,7 @@ def _community_on_spot(ctx: Context) -> Applied:
 
 
 def _held_by(ctx: Context) -> dict:
+    """Which community took the step, for the case file."""
     community = db.session.get(Community, ctx.report.held_by_community_id)
     return {"community_id": community.id, "community": community.name} if community else {}
 
@@ -360,11 +361,11 @@ MOVES = {
                               effect=_partner_update, max_note=MAX_PARTNER_TEXT),
     Step.COMMUNITY_RESOLVE: Move(COMMUNITY_WORKING, can_act_for_community, "community", needs=Needs.EVIDENCE,
                                  effect=_community_resolve),
-    Step.COMMUNITY_ON_SPOT: Move(frozenset({S.ESCALATED}), can_act_for_community, "community", S.HANDLED_ON_SPOT,
-                                 needs=Needs.NOTE, effect=_community_on_spot),
+    Step.COMMUNITY_ON_SPOT: Move(frozenset({S.ESCALATED}), can_act_for_community, "community", needs=Needs.NOTE,
+                                 effect=_community_on_spot),
     Step.PASS_UP: Move(COMMUNITY_WORKING, can_act_for_community, "community", needs=Needs.NOTE,
                        effect=_leave_community),
-    Step.PULL_UP: Move(COMMUNITY_WORKING | {S.RESOLVED}, can_pull_up_report, "chief", effect=_leave_community),
+    Step.PULL_UP: Move(COMMUNITY_QUEUE, can_pull_up_report, "chief", effect=_leave_community),
 }
 
 
