@@ -30,8 +30,8 @@ def upgrade():
         batch_op.add_column(sa.Column('community_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_invitations_community_id_communities'), 'communities',
                                     ['community_id'], ['id'], ondelete='CASCADE')
-    with op.batch_alter_table('categories', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('street_first', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # categories is referenced by reports: a plain ADD COLUMN, since batch mode's copy would drop a referenced table.
+    op.add_column('categories', sa.Column('street_first', sa.Boolean(), server_default=sa.false(), nullable=False))
     # Safety hazards go to the chief at filing already; marked street first too, so the page says what they do.
     op.execute(sa.text("UPDATE categories SET street_first = is_safety"))
 
