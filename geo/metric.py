@@ -18,6 +18,11 @@ def _radii(lat):
     return _A * (1.0 - _E2) / w**3, _A / w
 
 
+def metres_per_degree_lat(lat):
+    """Metres along the meridian per degree of latitude at `lat`."""
+    return math.radians(_radii(lat)[0])
+
+
 def length_m(geom):
     """Geodesic length of a (Multi)LineString, or of the lines inside a collection."""
     if geom is None or geom.is_empty:

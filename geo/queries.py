@@ -228,3 +228,37 @@ def shops_near(conn, lon: float, lat: float, radius_m: float, street_id: int) ->
         sql = f"SELECT id, X(location), Y(location) FROM shops WHERE id IN ({frame}) AND street_id = :street_id"
     found = [(row[0], metric.distance_m(lon, lat, row[1], row[2])) for row in conn.execute(text(sql), params)]
     return sorted([hit for hit in found if hit[1] <= radius_m], key=lambda hit: (hit[1], hit[0]))
+
+
+def community_containing(conn, street_id: int, lon: float, lat: float) -> int | None:
+    """The id of the street's community whose boundary contains the point, if any (the lowest id where two
+    boundaries share an edge)."""
+    params = dict(lon=lon, lat=lat, street_id=street_id)
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT id FROM communities WHERE street_id = :street_id
+                 AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) ORDER BY id LIMIT 1"""
+    else:
+        frame = _spatialite_index("communities", "MakePoint(:lon, :lat, 4326)")
+        sql = f"""SELECT id FROM communities WHERE id IN ({frame}) AND street_id = :street_id
+                  AND ST_Intersects(geom, MakePoint(:lon, :lat, 4326)) ORDER BY id LIMIT 1"""
+    row = conn.execute(text(sql), params).first()
+    return row[0] if row else None
+
+
+def lies_within_street(conn, street_id: int, geom_wkb: bytes, tolerance_m: float) -> bool:
+    """Whether a polygon (WKB, WGS-84) lies inside the street's boundary grown by tolerance_m (digitising error).
+    Both shapes are scaled east-west by cos(lat) first, so that a degree is about as long either way and the
+    buffer is the same number of metres in every direction (< 1 % off within a street)."""
+    row = conn.execute(text("SELECT 1 FROM streets WHERE id = :id AND geom IS NOT NULL"), {"id": street_id}).first()
+    if row is None:
+        return False
+    lat = wkb.loads(geom_wkb).centroid.y
+    params = dict(street_id=street_id, wkb=geom_wkb, kx=math.cos(math.radians(lat)),
+                  tol=tolerance_m / metric.metres_per_degree_lat(lat))
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT ST_Within(ST_Scale(ST_GeomFromWKB(:wkb, 4326), :kx, 1), ST_Buffer(ST_Scale(geom, :kx, 1), :tol))
+                 FROM streets WHERE id = :street_id"""
+    else:
+        sql = """SELECT ST_Within(ScaleCoords(GeomFromWKB(:wkb, 4326), :kx, 1), ST_Buffer(ScaleCoords(geom, :kx, 1), :tol))
+                 FROM streets WHERE id = :street_id"""
+    return bool(conn.execute(text(sql), params).scalar())

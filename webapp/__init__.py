@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.categories import bp as categories_bp
     from webapp.department import bp as department_bp
     from webapp.triage import bp as triage_bp
+    from webapp.community import bp as community_bp
     from webapp.performance import bp as performance_bp
     from webapp.roster import bp as roster_bp
     from webapp.activities import bp as activities_bp
@@ -84,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(categories_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(community_bp)
     app.register_blueprint(performance_bp)
     app.register_blueprint(department_bp)
     app.register_blueprint(roster_bp)

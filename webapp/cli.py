@@ -1,4 +1,4 @@
-"""Flask commands: `geo import-streets`, `geo import-alleys`, `users create`, `users invite`, `demo`,
+"""Flask commands: `geo import-streets`, `geo import-alleys`, `geo import-communities`, `users create`, `users invite`, `demo`,
 `cases close-unrated`,
 `notify worker`, `notify vapid-keys`, `roster remind`, `open311 keys create|list|revoke`."""
 import sys
@@ -73,6 +73,24 @@ def import_alleys_command(path, crs, include_unnamed, name_field, id_field):
     click.echo(summary.line())
 
 
+@geo_cli.command("import-communities")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--street", "street_name", required=True, help="The street the communities lie in.")
+@click.option("--crs", type=click.Choice(CRS_NAMES), required=True, help="CRS of the file's coordinates.")
+@click.option("--name-field", default="name", show_default=True)
+def import_communities_command(path, street_name, crs, name_field):
+    """Import a street's community (社区) boundaries from a GeoJSON FeatureCollection; all or nothing."""
+    from webapp.services.places.communities import import_communities, read_feature_collection
+    from webapp.services.volunteers.accounts import street_id_by_name
+
+    try:
+        records = read_feature_collection(path.read_bytes(), crs, name_field=name_field)
+        created, updated = import_communities(None, street_id_by_name(street_name), records)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"{len(records)} communities imported into {street_name} ({created} new, {updated} updated)")
+
+
 @users_cli.command("create")
 @click.option("--display-name", required=True)
 @click.option("--username")
@@ -80,14 +98,16 @@ def import_alleys_command(path, crs, include_unnamed, name_field, id_field):
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.RESIDENT.value, show_default=True)
 @click.option("--street", "street_name", help="The street the role applies to (not for admin).")
 @click.option("--department", "department_name", help="For a department officer: e.g. 城管执法.")
+@click.option("--community", "community_name", help="For a community worker: the community of the street.")
 @click.password_option(help="Asked for when not given.")
-def create_user_command(display_name, username, phone, role, street_name, department_name, password):
+def create_user_command(display_name, username, phone, role, street_name, department_name, community_name, password):
     """Create a user with one role in a street."""
     from webapp.services.volunteers.people import create_user
 
     try:
         user = create_user(display_name=display_name, username=username, phone=phone, password=password,
-                           role=Role(role), street_name=street_name, department_name=department_name)
+                           role=Role(role), street_name=street_name, department_name=department_name,
+                           community_name=community_name)
     except DomainError as err:
         _fail(err)
     click.echo(f"created user {user.id} ({user.username or user.phone}) as {role}"

@@ -12,6 +12,7 @@ ROLE_LABELS = {
     Role.OFFICER: _l("Department officer"),
     Role.ORGANIZER: _l("Volunteer organizer"),
     Role.ADMIN: _l("Administrator"),
+    Role.COMMUNITY_WORKER: _l("Community worker"),
 }
 
 
@@ -85,6 +86,10 @@ STEP_LABELS = {
     "reopen": _l("Reopened"),
     "close_unrated": _l("Closed without a verdict"),
     "partner_update": _l("Update from a partner system (12345, ...)"),
+    "community_resolve": _l("Resolved by the community"),
+    "community_on_spot": _l("Handled on the spot by the community"),
+    "pass_up": _l("Passed up to the street chief by the community"),
+    "pull_up": _l("Taken from the community's queue by the street chief"),
 }
 
 
@@ -115,6 +120,7 @@ ACTOR_ROLE_LABELS = {
     "officer": _l("Department officer"),
     "system": _l("System"),
     "partner": _l("Partner system"),
+    "community": _l("Community worker"),
 }
 
 
@@ -159,6 +165,7 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.REOPENED: _l("A reporter is not satisfied and the case reopens"),
     NotificationKind.REJECTED: _l("My report is not accepted"),
     NotificationKind.PARTNER_UPDATE: _l("A partner system (12345, ...) posts an update to a case"),
+    NotificationKind.COMMUNITY_CASE: _l("A case comes to my community's queue"),
 }
 
 

@@ -3,7 +3,8 @@ from webapp.models import Role
 
 VOLUNTEER = (Role.STEWARD, Role.OLD_NEIGHBOUR)
 # Roles an organizer may hand out through an invitation (admins are made on the command line).
-INVITABLE = (Role.STEWARD, Role.OLD_NEIGHBOUR, Role.CHIEF, Role.OFFICER, Role.ORGANIZER, Role.RESIDENT)
+INVITABLE = (Role.STEWARD, Role.OLD_NEIGHBOUR, Role.CHIEF, Role.OFFICER, Role.ORGANIZER, Role.RESIDENT,
+             Role.COMMUNITY_WORKER)
 
 
 def _signed_in(user) -> bool:
@@ -82,7 +83,8 @@ def can_see_reporter_details(user, report, holds_claim: bool = False) -> bool:
     the street chief and the officers of the departments assigned to it see it in full."""
     return _signed_in(user) and (report.reporter_id == user.id or _is_alley_steward(user, report, holds_claim)
                                  or _has(user, (Role.CHIEF,), report.street_id)
-                                 or _is_assigned_officer(user, report) or is_admin(user))
+                                 or _is_assigned_officer(user, report) or _works_where(user, report)
+                                 or is_admin(user))
 
 
 def can_handle_on_spot(user, report, holds_claim: bool) -> bool:
@@ -102,6 +104,41 @@ def can_edit_categories(user) -> bool:
 
 def _is_alley_steward(user, report, holds_claim: bool) -> bool:
     return holds_claim and report.alley_id is not None and _has(user, VOLUNTEER, report.street_id)
+
+
+def community_ids_of(user, street_id: int | None = None) -> set[int]:
+    """The communities (社区) the user works for as a community worker (in one street, or in any)."""
+    if not _signed_in(user):
+        return set()
+    return {g.community_id for g in user.grants if g.role is Role.COMMUNITY_WORKER and g.community_id is not None
+            and (street_id is None or g.street_id == street_id)}
+
+
+def _works_where(user, report) -> bool:
+    """A worker of the community the case lies in, or of the one holding it."""
+    mine = community_ids_of(user, report.street_id)
+    return bool(mine) and (report.community_id in mine or report.held_by_community_id in mine)
+
+
+def can_act_for_community(user, report, holds_claim: bool = False) -> bool:
+    """A worker of the community holding the case resolves it, handles it on the spot or passes it up."""
+    return report.held_by_community_id is not None and \
+        report.held_by_community_id in community_ids_of(user, report.street_id)
+
+
+def can_pull_up_report(user, report, holds_claim: bool = False) -> bool:
+    """The street chief may take a case a community holds into their own queue (大事不出街道)."""
+    return report.held_by_community_id is not None and can_triage_report(user, report)
+
+
+def can_view_community_queue(user) -> bool:
+    """Community workers see their community's queue; chiefs and admins look at every community's."""
+    return bool(community_ids_of(user)) or can_view_triage(user)
+
+
+def can_manage_communities(user, street_id: int) -> bool:
+    """The street's organizers (and admins) draw or import its communities and appoint their workers."""
+    return can_manage_roster(user, street_id)
 
 
 def can_triage_report(user, report, holds_claim: bool = False) -> bool:

@@ -111,3 +111,29 @@ def test_a_partner_account_cannot_sign_in(app, client):
     key, _ = create_api_key("区级平台")
     response = client.post("/login", data={"login": key.user.username, "password": "anything-at-all"})
     assert response.status_code == 401
+
+
+def test_import_communities_from_gcj02_and_create_their_worker(app, tmp_path):
+    import shapely
+    from shapely.geometry import box, mapping
+
+    from geo.crs import wgs84_to_gcj02_array
+    from tests.factories import demo_street
+    from webapp.models import Community
+
+    street = demo_street()
+    north = shapely.transform(box(116.3710, 39.9460, 116.3770, 39.9478), wgs84_to_gcj02_array)
+    path = tmp_path / "communities.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "北社区"}, "geometry": mapping(north)}]}), encoding="utf-8")
+    result = run(app, "geo", "import-communities", str(path), "--street", street.name, "--crs", "gcj02")
+    assert result.exit_code == 0 and "1 new" in result.output
+    assert db.session.scalar(db.select(Community.id).where(Community.name == "北社区"))
+    # Read as WGS-84, the same file lies outside the street: refused, nothing changes.
+    result = run(app, "geo", "import-communities", str(path), "--street", street.name, "--crs", "wgs84")
+    assert result.exit_code != 0 and "不在" in result.output  # the command line speaks the default language
+    result = run(app, "users", "create", "--display-name", "周敏", "--username", "zhoumin", "--role",
+                 "community_worker", "--street", street.name, "--community", "北社区", "--password", "correct-horse-1")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).where(User.username == "zhoumin"))
+    assert [(g.role, g.community.name) for g in user.grants] == [(Role.COMMUNITY_WORKER, "北社区")]

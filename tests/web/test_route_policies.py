@@ -113,6 +113,9 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
         ("api.subscription_delete", "DELETE"): (("/api/v1/push/subscriptions/999999",), signed_in(204, 401)),
         ("categories.save", "POST"): (("/categories/noise", {"data": {}}), {**only({"organizer", "admin"}, 400), ANON: 302}),
         ("triage.index", "GET"): (("/triage",), {**only({"chief", "admin"}, 200), ANON: 302}),
+        # The demo community's worker sees its queue; chiefs and admins look at every community of their streets.
+        ("community.index", "GET"): (("/community",), {**only({"chief", "admin", "community_worker"}, 200),
+                                                       ANON: 302}),
         ("api.triage_queue", "GET"): (("/api/v1/triage/queue",), only({"chief", "admin"}, 200)),
         ("department.index", "GET"): (("/department",), {**only({"officer"}, 200), ANON: 302}),
         ("api.department_whistles", "GET"): (("/api/v1/department/whistles",), only({"officer"}, 200)),
@@ -189,6 +192,12 @@ def roster_routes(street_id, team, post, activity, check_in_code, steward, resid
         ("roster.chiefs", "GET"): ((f"/roster/chiefs{q}",), page),
         ("roster.assign_chief", "POST"): ((f"/roster/chiefs/{alley}", {"data": {}}), acted),  # no chief chosen: refused
         ("roster.end_chief", "POST"): ((f"/roster/chiefs/{alley}/end", {"data": {}}), acted),  # none to end: refused
+        ("roster.communities_page", "GET"): ((f"/roster/communities{q}",), page),
+        ("roster.save_community", "POST"): ((f"/roster/communities{q}", {"data": {}}), acted),  # nothing drawn
+        ("roster.import_communities", "POST"): ((f"/roster/communities/import{q}", {"data": {}}), acted),  # no file
+        ("roster.invite_community_worker", "POST"): ((f"/roster/communities/999999/invite{q}",), acted),  # no such
+        ("roster.remove_community_worker", "POST"): ((f"/roster/communities/999999/workers/{steward}/remove{q}",),
+                                                     acted),
         ("api.roster", "GET"): ((f"/api/v1/roster{q}",), only({"organizer", "admin"}, 200)),
         ("roster.teams", "GET"): ((f"/roster/teams{q}",), page),
         ("roster.create_team", "POST"): ((f"/roster/teams{q}", {"data": {}}), acted),

@@ -71,6 +71,10 @@ STEPS = {
     "verdict": "The reporter (or a follower) answers a resolution with `satisfaction`; 不满意 from the reporter "
                "reopens the case",
     "reopen": "The chief reopens a resolved or closed case; `note` required",
+    "community-resolve": "A worker of the community holding the case resolves it with evidence (`note` or `photo`)",
+    "community-on-spot": "A worker of the community holding the case marks it handled on the spot; `note` required",
+    "pass-up": "A worker of the community holding the case passes it up to the street chief; `note` required",
+    "pull-up": "The street chief takes a case from the community holding it into the chief's own queue",
 }
 
 PATHS = {

@@ -14,7 +14,7 @@ from webapp.api.blueprint import bp
 from webapp.errors import BadRequest, NotFound
 from webapp.extensions import db
 from webapp.labels import request_kind_label, status_label, step_label
-from webapp.models import Report, ReportPhoto
+from webapp.models import Community, Report, ReportPhoto
 from webapp.models.reports import as_utc
 from webapp.policies import can_follow_report, can_see_partner_contact, can_see_reporter_details
 from webapp.services.cases import reports
@@ -40,13 +40,24 @@ def _event_json(report: Report, event, full: bool) -> dict:
     details = event.details or {}
     shown = {"at": as_utc(event.at).isoformat(), "from": event.from_status.value if event.from_status else None,
              "to": event.to_status.value, "label": status_label(event.to_status), "step": details.get("step"),
-             "step_label": step_label(details.get("step")), "automatic": bool(details.get("automatic")), "reason": details.get("reason")}
+             "step_label": _step_label(details), "automatic": bool(details.get("automatic")), "reason": details.get("reason")}
     if full:
         shown |= {"by": event.actor.display_name if event.actor else None, "role": details.get("role"),
                   "note": event.note,
                   "details": {k: v for k, v in details.items() if k not in ("step", "role", "automatic")},
                   "photos": [_photo_json(report, p) for p in event.photos]}
     return shown
+
+
+def _step_label(details: dict) -> str:
+    if details.get("step") == "escalate" and details.get("community"):
+        return str(_l("Passed to the community's queue: %(name)s", name=details["community"]))
+    return step_label(details.get("step"))
+
+
+def _community_name(community_id: int | None) -> str | None:
+    community = db.session.get(Community, community_id) if community_id is not None else None
+    return community.name if community else None
 
 
 def _whistle_json(whistle, now) -> dict:
@@ -75,6 +86,8 @@ def public_report(report: Report) -> dict:
         "request_kind_label": request_kind_label(report.request_kind),
         "whistles": [_whistle_json(w, clock.now()) for w in report.whistles],
         "shop": {"id": report.shop.id, "name": report.shop.name} if report.shop_id else None,  # 门前三包
+        "community": _community_name(report.community_id),
+        "held_by_community": _community_name(report.held_by_community_id),
     }
 
 

@@ -8,7 +8,8 @@ from webapp.errors import Unauthorized
 from webapp.extensions import db
 from webapp.labels import role_label
 from webapp.models import User
-from webapp.policies import can_manage_roster_anywhere, can_view_department_work, can_view_triage, performance_street_ids
+from webapp.policies import (can_manage_roster_anywhere, can_view_department_work, can_view_triage, community_ids_of,
+                             performance_street_ids)
 
 bp = Blueprint("auth", __name__)
 
@@ -18,6 +19,7 @@ def role_labels():
     # The header links to the work screens of the roles the user holds.
     return {"role_label": role_label, "can_view_triage": can_view_triage,
             "can_view_department_work": can_view_department_work,
+            "works_for_a_community": lambda user: bool(community_ids_of(user)),
             "can_view_performance": lambda user: performance_street_ids(user) != set(),
             "can_manage_roster_anywhere": can_manage_roster_anywhere,
             "is_volunteer_anywhere": lambda user: any(g.role.is_volunteer for g in getattr(user, "grants", ()))}

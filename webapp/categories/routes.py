@@ -19,7 +19,8 @@ def category_input(form) -> CategoryInput:
     return CategoryInput(name_zh=form.get("name_zh", ""), name_en=form.get("name_en", ""),
                          whistle_kind=form.get("whistle_kind", ""),
                          default_departments=form.getlist("default_departments"),
-                         is_safety=form.get("is_safety") == "on", active=form.get("active") == "on",
+                         is_safety=form.get("is_safety") == "on", street_first=form.get("street_first") == "on",
+                         active=form.get("active") == "on",
                          sort_order=order)
 
 

@@ -23,11 +23,13 @@ class CaseFacts(db.Model):
         # Covering: a street's dashboard reads its period from this index alone (PostgreSQL index-only scans).
         Index("ix_case_facts_street_day", "street_id", "received_on", postgresql_include=COUNTED_COLUMNS),
         Index("ix_case_facts_alley_day", "alley_id", "received_on"),
+        Index("ix_case_facts_community_day", "community_id", "received_on"),
     )
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"))
     alley_id: Mapped[int | None] = mapped_column(ForeignKey("alleys.id", ondelete="SET NULL"))
+    community_id: Mapped[int | None]  # the community the case lies in (reports.community_id)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     received_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True))
     received_on: Mapped[date] = mapped_column(db.Date, index=True)  # the day in Beijing: the period a case counts in

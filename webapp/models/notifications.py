@@ -20,6 +20,7 @@ class NotificationKind(enum.Enum):
     REOPENED = "reopened"  # to the chief: the reporter was not satisfied
     REJECTED = "rejected"  # to the reporter: the chief rejected the case, with the reason
     PARTNER_UPDATE = "partner_update"  # to the chief: a partner system (12345, ...) posted an update
+    COMMUNITY_CASE = "community_case"  # to a community's workers: a case passed up lands in their queue
     # Not about a case (report_id is NULL): their ids are in params.
     ACTIVITY_TOMORROW = "activity_tomorrow"  # to those signed up: the activity is tomorrow (activity_id)
     ALLEY_UNPATROLLED = "alley_unpatrolled"  # to a claim's steward: no covering patrol for a while (alley_id)

@@ -21,6 +21,11 @@ class Role(enum.Enum):
     OFFICER = "officer"  # department officer (城管执法, 公安, ...)
     ORGANIZER = "organizer"
     ADMIN = "admin"
+    COMMUNITY_WORKER = "community_worker"  # 社区专员 / 网格员: one community of a street
+
+    @property
+    def needs_community(self) -> bool:
+        return self is Role.COMMUNITY_WORKER
 
     @property
     def is_volunteer(self) -> bool:
@@ -93,13 +98,15 @@ class User(UserMixin, db.Model):
 
 
 class RoleGrant(db.Model):
-    """One role of one user in one street (admins hold theirs with no street)."""
+    """One role of one user in one street (admins hold theirs with no street); a community worker's also names
+    the community of that street."""
 
     __tablename__ = "role_grants"
     __table_args__ = (
         UniqueConstraint("user_id", "role", "street_id", name="uq_role_grants_user_role_street"),
         CheckConstraint("role = 'admin' OR street_id IS NOT NULL", name="street_scoped"),
         CheckConstraint("role <> 'officer' OR department_id IS NOT NULL", name="officer_has_department"),
+        CheckConstraint("role <> 'community_worker' OR community_id IS NOT NULL", name="worker_has_community"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,11 +116,14 @@ class RoleGrant(db.Model):
     )
     street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
     granted_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
     user = relationship("User", back_populates="grants")
     street = relationship("Street")
     department = relationship("Department")
+    community = relationship("Community")
+    community = relationship("Community")
 
 
 class Invitation(db.Model):
@@ -128,6 +138,7 @@ class Invitation(db.Model):
     )
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True))
@@ -136,3 +147,4 @@ class Invitation(db.Model):
 
     street = relationship("Street")
     department = relationship("Department")
+    community = relationship("Community")

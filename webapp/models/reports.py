@@ -49,6 +49,8 @@ CLOSED_STATUSES = frozenset({ReportStatus.HANDLED_ON_SPOT, ReportStatus.CONFIRME
 # What the street chief works on: everything passed up and not closed.
 CHIEF_QUEUE = frozenset({ReportStatus.ESCALATED, ReportStatus.ACCEPTED, ReportStatus.WHISTLED,
                          ReportStatus.ON_SITE, ReportStatus.REOPENED, ReportStatus.RESOLVED})
+# What a community's worker works on while the community holds the case (the chief's queue leaves these out).
+COMMUNITY_QUEUE = frozenset({ReportStatus.ESCALATED, ReportStatus.REOPENED, ReportStatus.RESOLVED})
 
 
 class RequestKind(enum.Enum):
@@ -82,6 +84,8 @@ class Category(db.Model):
     whistle_kind: Mapped[WhistleKind] = mapped_column(_enum(WhistleKind))
     default_departments: Mapped[list] = mapped_column(JSON, default=list)  # department codes
     is_safety: Mapped[bool] = mapped_column(default=False)  # 安全隐患: goes to the chief at once
+    # Escalations skip the community's queue and go to the street chief (safety hazards, 12345 cases).
+    street_first: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
     keywords: Mapped[str] = mapped_column(db.String(200), default="", server_default="")  # comma-separated
@@ -117,6 +121,10 @@ class Report(db.Model):
     priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL, server_default="normal")
     duplicate_of_id: Mapped[int | None]  # the case this one was merged into (a plain id: see migration 0005)
     shop_id: Mapped[int | None] = mapped_column(index=True)  # 门前三包: the shop it names (a plain id, as above)
+    # The community (社区) the case lies in, found when it is filed, and the one holding it in its queue now
+    # (None: the street chief's). Plain ids, as duplicate_of_id: see migration 0013.
+    community_id: Mapped[int | None] = mapped_column(index=True)
+    held_by_community_id: Mapped[int | None] = mapped_column(index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))  # the verdict clock
     resolution_round: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 at each resolution
     request_kind: Mapped[RequestKind | None] = mapped_column(_enum(RequestKind))  # set by the reporter or the chief

@@ -15,6 +15,7 @@ COLUMNS = {
     "alleys": [("name", _l("Alley"))] + RATE_COLUMNS,
     "departments": [("name", _l("Department"))] + RATE_COLUMNS,
     "categories": [("name", _l("Category"))] + RATE_COLUMNS,
+    "communities": [("name", _l("Community"))] + RATE_COLUMNS,
     "series": [("start", _l("From"))] + RATE_COLUMNS,
     "hotspots": [("name", _l("Alley")), ("street", _l("Street")), ("cases", _l("Cases")),
                  ("previous", _l("Cases in the previous period")), ("change", _l("Change"))],

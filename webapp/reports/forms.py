@@ -75,6 +75,23 @@ STEP_FORMS = {
         _l("Our part is done"),
         _l("Your department's work on this case is finished. Your part closes when the chief resolves the case."),
         _l("Mark our part done"), {"note": _l("Note (optional)")}),
+    Step.COMMUNITY_RESOLVE: StepForm(
+        _l("Resolve the case for the community"),
+        _l("Needs evidence: a note on what was done, or a photo. The reporter is then asked whether they are "
+           "satisfied."),
+        _l("Resolve"), {"note": _l("What was done"), "photo": _l("Photo of the result")}, primary=True),
+    Step.PASS_UP: StepForm(
+        _l("Pass up to the street chief"),
+        _l("For what the community cannot settle: the street chief calls in the departments."),
+        _l("Pass up"), {"note": _l("Note for the street chief (required)")}),
+    Step.COMMUNITY_ON_SPOT: StepForm(
+        _l("Handled on the spot (劝导)"),
+        _l("You settled it there and then, for example by talking with the people involved. This closes the case."),
+        _l("Handled on the spot"), {"note": _l("What was done (required)"), "photo": _l("Photo after handling (optional)")}),
+    Step.PULL_UP: StepForm(
+        _l("Take it from the community"),
+        _l("The community holds this case. Take it into your own queue to handle it yourself."),
+        _l("Take it into my queue"), {"note": _l("Note (optional)")}),
     Step.VERDICT: StepForm(
         _l("Are you satisfied with the result?"), _l("Your answer closes the case, or sends it back to the chief."),
         _l("Send my answer"), {"satisfaction": _l("Your verdict"), "note": _l("Comment (optional)")}, primary=True),

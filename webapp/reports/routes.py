@@ -25,11 +25,15 @@ NOTES_REQUIRED = {step.value for step, move in MOVES.items() if move.needs is Ne
 PHOTO_ERRORS = (PhotoTooLarge, PhotoTooManyPixels, PhotoTypeNotSupported, PhotoUnreadable)
 
 
-def _done_message(step: Step) -> str:
+def _done_message(step: Step, report=None) -> str:
     if step is Step.HANDLE_ON_SPOT:
         return _("Recorded: handled on the spot. Thank you!")
+    if step is Step.ESCALATE and report is not None and report.held_by_community_id is not None:
+        return _("Passed to the community's queue first. Each next step will appear in the case file.")
     if step is Step.ESCALATE:
         return _("Passed to the street chief. Each next step will appear in the case file.")
+    if step is Step.PASS_UP:
+        return _("Passed up to the street chief.")
     if step is Step.VERDICT:
         return _("Thank you for your answer.")
     return _("Done: %(step)s", step=step_label(step.value))
@@ -98,7 +102,7 @@ def take_step(report_id: int, step: str):
     report = get_report(report_id)
     form = step_form(step, submitted=True)
     try:
-        transition(current_user, report.id, step, _posted_input(step, form))
+        report = transition(current_user, report.id, step, _posted_input(step, form))
     except DomainError as err:
         upload = getattr(form, "photo", None)
         field = upload if isinstance(err, PHOTO_ERRORS) and upload is not None else \
@@ -111,8 +115,8 @@ def take_step(report_id: int, step: str):
             return redirect(back)
         return _page(report, err.http_status, error=err.message, failed=step, form=form)
     if _in_pane():
-        return _page(get_report(report.id), done=_done_message(step))
-    flash(_done_message(step), "success")
+        return _page(get_report(report.id), done=_done_message(step, report))
+    flash(_done_message(step, report), "success")
     return redirect(local_path(form.next.data) or url_for("reports.show", report_id=report.id))
 
 

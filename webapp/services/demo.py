@@ -1,17 +1,19 @@
 """A small, self-made demo street (clearly marked 演示) with alleys and one demo user per role."""
 from geoalchemy2.shape import from_shape
-from shapely.geometry import LineString, MultiLineString, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from geo import metric
 from geo.records import StreetRecord
 from webapp.extensions import db
 from webapp.models import Alley, Role, Street, User
 from webapp.services.places.alleys import WGS84, import_streets
+from webapp.services.places.communities import CommunityRecord, import_communities
 from webapp.services.volunteers.people import create_user
 
 DEMO_STREET = "演示街道（示例数据）"
 DEMO_PASSWORD = "demo-password"
 DEMO_SOURCE = "演示数据，虚构地点 (demo data, not a real place)"
+DEMO_COMMUNITY = "演示西南社区"
 
 # A made-up grid of hutongs west of Shichahai, far from the Dongcheng test data.
 _ORIGIN_LON, _ORIGIN_LAT = 116.3700, 39.9420
@@ -39,6 +41,13 @@ def demo_boundary() -> Polygon:
                     (_ORIGIN_LON + width, _ORIGIN_LAT + height), (_ORIGIN_LON, _ORIGIN_LAT + height)])
 
 
+def demo_community_boundary() -> Polygon:
+    """The demo street's south-west corner, short of every alley: cases on the alleys stay the street chief's,
+    as the demo's other examples expect; a case reported in the corner goes to the demo community's queue."""
+    east, north = _ORIGIN_LON + _STEP_LON * 0.8, _ORIGIN_LAT + _STEP_LAT * 0.75
+    return Polygon([(_ORIGIN_LON, _ORIGIN_LAT), (east, _ORIGIN_LAT), (east, north), (_ORIGIN_LON, north)])
+
+
 def load_demo() -> list[User]:
     """Create (or refresh) the demo street, its alleys and demo users; safe to run twice."""
     import_streets([StreetRecord(name=DEMO_STREET, admin_code=None, geom=demo_boundary(), source=DEMO_SOURCE)])
@@ -53,6 +62,7 @@ def load_demo() -> list[User]:
         alley.source = DEMO_SOURCE
         db.session.add(alley)
     db.session.commit()
+    import_communities(None, street.id, [CommunityRecord(DEMO_COMMUNITY, MultiPolygon([demo_community_boundary()]))])
 
     users = []
     for role in Role:
@@ -62,7 +72,8 @@ def load_demo() -> list[User]:
             user = create_user(
                 display_name=f"演示{_ROLE_LABELS[role]}", username=username, password=DEMO_PASSWORD,
                 role=role, street_name=None if role is Role.ADMIN else DEMO_STREET,
-                department_name="城管执法" if role.needs_department else None, is_demo=True,
+                department_name="城管执法" if role.needs_department else None,
+                community_name=DEMO_COMMUNITY if role.needs_community else None, is_demo=True,
             )
         users.append(user)
     return users
@@ -70,5 +81,5 @@ def load_demo() -> list[User]:
 
 _ROLE_LABELS = {
     Role.RESIDENT: "居民", Role.STEWARD: "小巷管家", Role.OLD_NEIGHBOUR: "老街坊", Role.CHIEF: "街巷长",
-    Role.OFFICER: "城管队员", Role.ORGANIZER: "组织者", Role.ADMIN: "管理员",
+    Role.OFFICER: "城管队员", Role.ORGANIZER: "组织者", Role.ADMIN: "管理员", Role.COMMUNITY_WORKER: "社区专员",
 }

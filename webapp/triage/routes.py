@@ -12,6 +12,7 @@ from webapp.errors import Forbidden
 from webapp.labels import SHORT_STATUS_LABELS
 from webapp.policies import can_view_triage
 from webapp.services.cases import triage
+from webapp.services.cases.community_queue import held_counts
 from webapp.services.cases.triage import QUEUE_STATUSES, QueueFilters
 from webapp.services.places import alleys as places
 from webapp.services.places.chiefs import chief_alley_ids
@@ -78,4 +79,5 @@ def index():
         "triage/index.html", items=items, counts=counts, filters=filters, statuses=statuses,
         all_href=_link(filters, status=None), overdue_href=_link(filters, overdue=None if filters.overdue_only else 1),
         categories=triage.queue_categories(), alleys=alleys, ages=[(h, _age_label(h)) for h in ages],
-        live=live, truncated=len(items) >= triage.QUEUE_LIMIT, has_alleys=bool(chief_alley_ids(current_user)))
+        live=live, truncated=len(items) >= triage.QUEUE_LIMIT, has_alleys=bool(chief_alley_ids(current_user)),
+        held_by_communities=sum(held_counts(triage.chief_street_ids(current_user)).values()))

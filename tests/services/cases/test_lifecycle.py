@@ -80,6 +80,11 @@ WHO = {
     Step.REOPEN: CHIEFS,
     Step.CLOSE_UNRATED: {SYSTEM},
     Step.PARTNER_UPDATE: {PARTNER},
+    # The community tier's steps need a case a community holds: none here (tests/services/cases/test_communities.py).
+    Step.COMMUNITY_RESOLVE: set(),
+    Step.COMMUNITY_ON_SPOT: set(),
+    Step.PASS_UP: set(),
+    Step.PULL_UP: set(),
 }
 DEPARTMENT_STEPS = {Step.REPORT_ON_SITE, Step.ADD_NOTE, Step.FINISH_PART}
 # An officer speaks for the department only while its whistle is active: from the whistle to the resolution.
@@ -113,6 +118,7 @@ EXPECTED = {
     Step.CLOSE_UNRATED: {S.RESOLVED: S.UNRATED},
     # A partner's update is a note in the file, whatever the status: the chief decides what follows.
     Step.PARTNER_UPDATE: {status: status for status in S},
+    Step.COMMUNITY_RESOLVE: {}, Step.COMMUNITY_ON_SPOT: {}, Step.PASS_UP: {}, Step.PULL_UP: {},
 }
 
 ORIGINAL = object()  # stands for the world's open original case, the one duplicates are merged into
@@ -137,6 +143,8 @@ INPUT = {
     Step.REOPEN: {"note": "居民反映问题复发"},
     Step.CLOSE_UNRATED: {},
     Step.PARTNER_UPDATE: {"note": "市民来电催办", "partner": {"partner_status": "OPEN"}},
+    Step.COMMUNITY_RESOLVE: {"note": "社区已清理"}, Step.COMMUNITY_ON_SPOT: {"note": "社区已劝导"},
+    Step.PASS_UP: {"note": "需要街道协调"}, Step.PULL_UP: {},
 }
 
 

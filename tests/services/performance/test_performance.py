@@ -246,7 +246,7 @@ def test_the_dashboard_holds_every_key_of_the_contract(world):
 
     data = json.loads(json.dumps(dashboard(Scope(street_ids=(world.street.id,)), period, "week", now, viewable)))
     assert set(data) == {"scope", "period", "settings", "definitions", "totals", "previous_totals", "series",
-                         "categories", "departments", "alleys", "streets", "hotspots", "overdue", "coverage",
+                         "categories", "departments", "alleys", "communities", "streets", "hotspots", "overdue", "coverage",
                          "streets_as_of", "generated_at"}
     assert data["scope"] == {"street": viewable[0], "streets": viewable}
     assert data["period"] == {"from": "2026-10-06", "to": "2026-11-04", "days": 30, "bucket": "week",

@@ -23,6 +23,7 @@ class CategoryInput:
     whistle_kind: str
     default_departments: list[str] = field(default_factory=list)  # department codes
     is_safety: bool = False
+    street_first: bool = False  # escalations skip the community's queue
     active: bool = True
     sort_order: int = 0
 
@@ -83,5 +84,6 @@ def save_category(user: User, code: str | None, data: CategoryInput) -> Category
     category.whistle_kind = WhistleKind(data.whistle_kind)
     category.default_departments = list(dict.fromkeys(data.default_departments))
     category.is_safety, category.active, category.sort_order = data.is_safety, data.active, data.sort_order
+    category.street_first = data.street_first
     db.session.commit()
     return category

@@ -173,6 +173,7 @@ def _file(user: User, data: ReportInput, fingerprint: str, attach: Callable[[Rep
         report = Report(
             client_id=data.client_id, payload_hash=fingerprint, reporter_id=user.id, category_id=category.id,
             street_id=street_id, alley_id=snap.alley_id if snap else None,
+            community_id=queries.community_containing(db.session, street_id, data.lon, data.lat),
             snap_distance_m=round(snap.distance_m, 1) if snap else None,
             description=data.description.strip(), location=from_shape(Point(data.lon, data.lat), srid=WGS84),
             accuracy_m=data.accuracy_m, anonymous=data.anonymous, request_kind=kind, created_at=clock.now(),

@@ -18,14 +18,15 @@ from sqlalchemy import update
 from webapp import clock
 from webapp.errors import BadRequest, Conflict, Forbidden, IllegalTransition, NotFound, PartsOpen
 from webapp.extensions import db
-from webapp.models import (OPEN_REPORT_STATUSES, Department, Priority, Report, ReportEvent,
+from webapp.models import (COMMUNITY_QUEUE, OPEN_REPORT_STATUSES, Community, Department, Priority, Report, ReportEvent,
                            ReportFollower, ReportPhoto, ReportStatus, RequestKind, Satisfaction, User, Verdict, Whistle,
                            WhistleKind, WhistleStatus)
 from webapp.models.reports import as_utc
 from webapp.photos import clean_photo
-from webapp.policies import (can_act_for_department, can_escalate_report, can_give_verdict, can_handle_on_spot,
-                             can_post_partner_update, can_triage_report, is_system, officer_department_ids)
-from webapp.services.notifications.outbox import notify_step
+from webapp.policies import (can_act_for_community, can_act_for_department, can_escalate_report, can_give_verdict,
+                             can_handle_on_spot, can_post_partner_update, can_pull_up_report, can_triage_report,
+                             is_system, officer_department_ids)
+from webapp.services.notifications.outbox import community_workers_of, notify_step
 from webapp.services.performance.rates import refresh_facts
 from webapp.services.places.alley_state import open_claim
 from webapp.storage import discard, storage_for
@@ -53,6 +54,11 @@ class Step(enum.Enum):
     REOPEN = "reopen"  # the chief's decision
     CLOSE_UNRATED = "close_unrated"  # no verdict in time: the system closes it "not rated"
     PARTNER_UPDATE = "partner_update"  # a partner system (12345, ...) adds an update through Open311
+    # The community tier (小事不出社区): a case held by its community's queue.
+    COMMUNITY_RESOLVE = "community_resolve"  # the community worker resolves it, with evidence
+    COMMUNITY_ON_SPOT = "community_on_spot"  # the community worker settled it there and then
+    PASS_UP = "pass_up"  # the community worker passes it up to the street chief, with a note
+    PULL_UP = "pull_up"  # the street chief takes it from the community's queue
 
 
 class Needs(enum.Enum):
@@ -139,9 +145,48 @@ def whistle_minutes(kind: WhistleKind) -> int:
 
 
 def _escalate(ctx: Context) -> Applied:
-    """A reporter who holds no claim on the alley passes the case up as its reporter, not as a steward."""
+    """A reporter who holds no claim on the alley passes the case up as its reporter, not as a steward. It goes
+    to the queue of the community it lies in when that community has a worker and its category is not one for
+    the street first; else to the street chief."""
     as_reporter = not ctx.holds_claim and ctx.report.reporter_id == ctx.user.id
-    return Applied(S.ESCALATED, {"role": "reporter"} if as_reporter else {})
+    details = {"role": "reporter"} if as_reporter else {}
+    community = community_for(ctx.report)
+    if community is not None:
+        ctx.report.held_by_community_id = community.id
+        details |= {"community_id": community.id, "community": community.name}
+    return Applied(S.ESCALATED, details)
+
+
+def community_for(report: Report) -> Community | None:
+    """The community whose queue a passed-up case goes to first, if any."""
+    if report.community_id is None or report.category.street_first:
+        return None
+    if not community_workers_of(report.community_id):
+        return None
+    return db.session.get(Community, report.community_id)
+
+
+def _leave_community(ctx: Context) -> Applied:
+    """The case goes from its community's queue to the street chief's (passed up, or pulled up by the chief)."""
+    details = _held_by(ctx)
+    ctx.report.held_by_community_id = None
+    return Applied(None, details)
+
+
+def _community_resolve(ctx: Context) -> Applied:
+    applied = _resolve(ctx)
+    applied.details |= _held_by(ctx)
+    return applied
+
+
+def _community_on_spot(ctx: Context) -> Applied:
+    return Applied(S.HANDLED_ON_SPOT, _held_by(ctx))
+
+
+def _held_by(ctx: Context) -> dict:
+    """Which community took the step, for the case file."""
+    community = db.session.get(Community, ctx.report.held_by_community_id)
+    return {"community_id": community.id, "community": community.name} if community else {}
 
 
 def _whistle(ctx: Context) -> Applied:
@@ -293,31 +338,50 @@ def _partner_update(ctx: Context) -> Applied:
 
 CHIEF_WORKING = frozenset({S.ACCEPTED, S.WHISTLED, S.ON_SITE, S.REOPENED})
 ON_THE_GROUND = frozenset({S.WHISTLED, S.ON_SITE})
+COMMUNITY_WORKING = frozenset({S.ESCALATED, S.REOPENED})  # while its community holds the case
+
+
+def at_street(policy):
+    """The chief's steps wait while a community holds the case: the chief pulls it up first (PULL_UP)."""
+    def allowed(user, report, holds_claim):
+        return report.held_by_community_id is None and policy(user, report, holds_claim)
+    allowed.__doc__ = policy.__doc__
+    return allowed
+
+
+street_chief = at_street(can_triage_report)
 
 MOVES = {
     Step.HANDLE_ON_SPOT: Move(frozenset({S.SUBMITTED}), can_handle_on_spot, "steward", S.HANDLED_ON_SPOT,
                               needs=Needs.NOTE),
     Step.ESCALATE: Move(frozenset({S.SUBMITTED}), can_escalate_report, "steward", effect=_escalate),
-    Step.ACCEPT: Move(frozenset({S.ESCALATED}), can_triage_report, "chief", S.ACCEPTED),
-    Step.REJECT: Move(frozenset({S.SUBMITTED, S.ESCALATED, S.ACCEPTED, S.REOPENED}), can_triage_report, "chief",
+    Step.ACCEPT: Move(frozenset({S.ESCALATED}), street_chief, "chief", S.ACCEPTED),
+    Step.REJECT: Move(frozenset({S.SUBMITTED, S.ESCALATED, S.ACCEPTED, S.REOPENED}), street_chief, "chief",
                       S.REJECTED, needs=Needs.NOTE),
-    Step.MERGE: Move(frozenset({S.SUBMITTED, S.ESCALATED, S.ACCEPTED, S.REOPENED}), can_triage_report, "chief",
+    Step.MERGE: Move(frozenset({S.SUBMITTED, S.ESCALATED, S.ACCEPTED, S.REOPENED}), street_chief, "chief",
                      effect=_merge),
-    Step.WHISTLE: Move(CHIEF_WORKING, can_triage_report, "chief", effect=_whistle),
-    Step.SET_PRIORITY: Move(OPEN_REPORT_STATUSES, can_triage_report, "chief", effect=_set_priority),
-    Step.SET_REQUEST_KIND: Move(OPEN_REPORT_STATUSES | {S.RESOLVED}, can_triage_report, "chief",
+    Step.WHISTLE: Move(CHIEF_WORKING, street_chief, "chief", effect=_whistle),
+    Step.SET_PRIORITY: Move(OPEN_REPORT_STATUSES, street_chief, "chief", effect=_set_priority),
+    Step.SET_REQUEST_KIND: Move(OPEN_REPORT_STATUSES | {S.RESOLVED}, street_chief, "chief",
                                 effect=_set_request_kind),
-    Step.REPLY: Move(OPEN_REPORT_STATUSES | {S.RESOLVED}, can_triage_report, "chief", needs=Needs.NOTE),
+    Step.REPLY: Move(OPEN_REPORT_STATUSES | {S.RESOLVED}, street_chief, "chief", needs=Needs.NOTE),
     Step.REPORT_ON_SITE: Move(ON_THE_GROUND, can_act_for_department, "officer", effect=_report_on_site),
     Step.ADD_NOTE: Move(ON_THE_GROUND, can_act_for_department, "officer", needs=Needs.EVIDENCE, effect=_add_note),
     Step.FINISH_PART: Move(ON_THE_GROUND, can_act_for_department, "officer", effect=_finish_part),
-    Step.RESOLVE: Move(CHIEF_WORKING, can_triage_report, "chief", needs=Needs.EVIDENCE, effect=_resolve),
+    Step.RESOLVE: Move(CHIEF_WORKING, street_chief, "chief", needs=Needs.EVIDENCE, effect=_resolve),
     Step.VERDICT: Move(frozenset({S.RESOLVED}), can_give_verdict, "reporter", effect=_verdict),
-    Step.REOPEN: Move(frozenset({S.RESOLVED, S.CONFIRMED, S.UNRATED}), can_triage_report, "chief", S.REOPENED,
+    Step.REOPEN: Move(frozenset({S.RESOLVED, S.CONFIRMED, S.UNRATED}), street_chief, "chief", S.REOPENED,
                       needs=Needs.NOTE),
     Step.CLOSE_UNRATED: Move(frozenset({S.RESOLVED}), is_system, "system", effect=_close_unrated),
     Step.PARTNER_UPDATE: Move(frozenset(S), can_post_partner_update, "partner", needs=Needs.NOTE,
                               effect=_partner_update, max_note=MAX_PARTNER_TEXT),
+    Step.COMMUNITY_RESOLVE: Move(COMMUNITY_WORKING, can_act_for_community, "community", needs=Needs.EVIDENCE,
+                                 effect=_community_resolve),
+    Step.COMMUNITY_ON_SPOT: Move(frozenset({S.ESCALATED}), can_act_for_community, "community", needs=Needs.NOTE,
+                                 effect=_community_on_spot),
+    Step.PASS_UP: Move(COMMUNITY_WORKING, can_act_for_community, "community", needs=Needs.NOTE,
+                       effect=_leave_community),
+    Step.PULL_UP: Move(COMMUNITY_QUEUE, can_pull_up_report, "chief", effect=_leave_community),
 }
 
 
@@ -373,8 +437,11 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
     storage, stored, now = storage_for(current_app), [], clock.now()
     try:
         # Lock the case: whoever comes second finds the status moved on (409), never a second step.
-        locked = db.session.execute(update(Report).where(Report.id == report.id, Report.status.in_(move.sources))
-                                    .values(updated_at=now))
+        # Who holds it is part of where it stands: a pass up and a resolution at once end with one of them.
+        held = Report.held_by_community_id
+        holder = held.is_(None) if report.held_by_community_id is None else held == report.held_by_community_id
+        locked = db.session.execute(update(Report).where(Report.id == report.id, Report.status.in_(move.sources),
+                                                         holder).values(updated_at=now))
         if locked.rowcount != 1:
             raise IllegalTransition()
         db.session.expire(report)  # read whistles, verdicts and the status as they are now, under the lock
@@ -383,6 +450,8 @@ def transition(user: User | None, report_id: int, step: Step, data: StepInput | 
         applied = move.effect(ctx) if move.effect else Applied(move.target)
         target = applied.target or source
         report.status = target
+        if target.is_closed:  # a closed case is in nobody's queue; reopened by the chief, it is theirs
+            report.held_by_community_id = None
         # The step's role, unless its effect says in which role this actor took it (reporter, follower).
         event = ReportEvent(report_id=report.id, actor_id=user.id if user else None, at=now, from_status=source,
                             to_status=target, note=note,

@@ -152,7 +152,7 @@ def _overdue_clause(now: datetime):
 
 def _conditions(user: User, filters: QueueFilters, now: datetime, *, status=True, overdue=True) -> list:
     streets = chief_street_ids(user)
-    where = [Report.status.in_(CHIEF_QUEUE)]
+    where = [Report.status.in_(CHIEF_QUEUE), Report.held_by_community_id.is_(None)]  # not while a community holds it
     if streets is not None:
         where.append(Report.street_id.in_(streets or {-1}))
     if status and filters.status is not None:
@@ -249,7 +249,8 @@ def queue_alleys(user: User) -> list[tuple[int, str]]:
     """The alleys that have cases in the user's queue now (id, name), for the alley filter."""
     streets = chief_street_ids(user)
     query = (db.select(Alley.id, Alley.name).join(Report, Report.alley_id == Alley.id)
-             .where(Report.status.in_(CHIEF_QUEUE)).distinct().order_by(Alley.name))
+             .where(Report.status.in_(CHIEF_QUEUE), Report.held_by_community_id.is_(None)).distinct()
+             .order_by(Alley.name))
     if streets is not None:
         query = query.where(Report.street_id.in_(streets or {-1}))
     return [(alley_id, name) for alley_id, name in db.session.execute(query)]

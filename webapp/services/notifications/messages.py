@@ -24,6 +24,7 @@ TITLES = {
     K.REOPENED: _l("Reopened: the reporter is not satisfied"),
     K.REJECTED: _l("Your report was not accepted"),
     K.PARTNER_UPDATE: _l("Update from %(partner)s"),
+    K.COMMUNITY_CASE: _l("New case for the community: %(category)s"),
     K.ACTIVITY_TOMORROW: _l("Tomorrow: %(activity)s"),
     K.ALLEY_UNPATROLLED: _l("%(alley)s has not been patrolled for %(days)s days"),
     K.ALLEYS_RELEASED: _l("Alleys without a steward: %(volunteer)s was deactivated"),
@@ -38,6 +39,7 @@ BODIES = {
     K.REOPENED: _l("Case %(case)s, %(category)s at %(place)s, is back in your queue."),
     K.REJECTED: _l("Case %(case)s, %(category)s at %(place)s: open it to read the reason."),
     K.PARTNER_UPDATE: _l("Case %(case)s, %(category)s at %(place)s: open it to read the update."),
+    K.COMMUNITY_CASE: _l("Case %(case)s at %(place)s is in your community's queue: resolve it or pass it up."),
     K.ACTIVITY_TOMORROW: _l("%(activity)s starts tomorrow at %(time)s at %(place)s. If you cannot come, please "
                             "cancel so that someone else can take your place."),
     K.ALLEY_UNPATROLLED: _l("Please walk %(alley)s when you can. If you can no longer look after it, leave it on "

@@ -31,6 +31,21 @@ def chiefs_of(street_id: int) -> list[int]:
                                                       User.active.is_(True)).order_by(RoleGrant.user_id)))
 
 
+def community_workers_of(community_id: int) -> list[int]:
+    """The active workers (社区专员 / 网格员) of a community."""
+    return list(db.session.scalars(
+        db.select(RoleGrant.user_id).join(User).where(RoleGrant.role == Role.COMMUNITY_WORKER,
+                                                      RoleGrant.community_id == community_id, User.active.is_(True))
+        .order_by(RoleGrant.user_id)))
+
+
+def _case_holders(report: Report) -> list[int]:
+    """Whose queue the case is in: its community's workers while the community holds it, else the chiefs."""
+    if report.held_by_community_id is not None:
+        return community_workers_of(report.held_by_community_id)
+    return chiefs_of(report.street_id)
+
+
 def officers_of(street_id: int, department_ids) -> list[int]:
     return list(db.session.scalars(
         db.select(RoleGrant.user_id).join(User)
@@ -55,18 +70,21 @@ def notify_step(step: str, report: Report, actor_id: int | None, target: ReportS
     def others(user_ids):
         return [uid for uid in user_ids if uid != actor_id]
 
-    if step == "escalate":
+    if step == "escalate" and report.held_by_community_id is not None:
+        notify(others(community_workers_of(report.held_by_community_id)), K.COMMUNITY_CASE, report,
+               community=details.get("community", ""))
+    elif step in ("escalate", "pass_up"):
         notify(others(chiefs_of(report.street_id)), K.ESCALATED, report)
     elif step == "whistle":
         codes = details.get("departments", [])
         ids = db.session.scalars(db.select(Department.id).where(Department.code.in_(codes))).all()
         notify(others(officers_of(report.street_id, ids)), K.WHISTLED, report, departments=codes,
                whistle_kind=details.get("kind"), due_at=details.get("due_at"))
-    elif step == "resolve":
+    elif step in ("resolve", "community_resolve"):
         notify(others(_person(report.reporter_id)), K.VERDICT_REQUESTED, report)
         notify(others(f for f in followers_of(report) if f != report.reporter_id), K.RESOLVED, report)
     elif step == "verdict" and target is ReportStatus.REOPENED:
-        notify(others(chiefs_of(report.street_id)), K.REOPENED, report, note=details.get("note", ""))
+        notify(others(_case_holders(report)), K.REOPENED, report, note=details.get("note", ""))
     elif step == "reject":
         notify(others(_person(report.reporter_id)), K.REJECTED, report)
     elif step == "partner_update":

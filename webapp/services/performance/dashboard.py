@@ -8,13 +8,13 @@ from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from webapp.extensions import cache, db
-from webapp.models import (Alley, CaseFacts, Category, Department, Patrol, Report, RequestKind, Street, Whistle,
-                           WhistleStatus)
+from webapp.models import (Alley, CaseFacts, Category, Community, Department, Patrol, Report, RequestKind, Street,
+                           Whistle, WhistleStatus)
 from webapp.models.reports import as_utc
 from webapp.services.performance.rates import Rates, count_where, definitions, rate_columns, settings, whistle_response_columns
 
 BUCKETS = ("day", "week", "month")
-DIMENSIONS = ("street", "alley", "category", "department")
+DIMENSIONS = ("street", "alley", "category", "department", "community")
 MAX_DAYS = 366 * 3
 HEAT_CELL_M = 100
 HEAT_CELL_DEG = 0.001  # about 85 m east-west and 111 m north-south in Beijing
@@ -40,13 +40,14 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which cases: of these streets (None: every street), optionally one alley, category, department or kind of
-    request (a RequestKind value)."""
+    """Which cases: of these streets (None: every street), optionally one alley, category, department, community
+    or kind of request (a RequestKind value)."""
     street_ids: tuple[int, ...] | None = None
     alley_id: int | None = None
     category_id: int | None = None
     department_id: int | None = None
     request_kind: str | None = None
+    community_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def _conditions(scope: Scope, period: Period) -> list:
         conditions.append(f.alley_id == scope.alley_id)
     if scope.category_id is not None:
         conditions.append(f.category_id == scope.category_id)
+    if scope.community_id is not None:
+        conditions.append(f.community_id == scope.community_id)
     if scope.department_id is not None:
         conditions.append(f.report_id.in_(select(Whistle.report_id).where(Whistle.department_id == scope.department_id)))
     if scope.request_kind is not None:
@@ -77,10 +80,11 @@ def totals(scope: Scope, period: Period, now: datetime) -> Rates:
 
 
 def breakdown(dimension: str, scope: Scope, period: Period, now: datetime) -> list[Row]:
-    """The rates per street, alley, category or department, most cases first."""
+    """The rates per street, alley, category, department or community, most cases first."""
     if dimension == "department":
         return _by_department(scope, period, now)
-    column = {"street": CaseFacts.street_id, "alley": CaseFacts.alley_id, "category": CaseFacts.category_id}[dimension]
+    column = {"street": CaseFacts.street_id, "alley": CaseFacts.alley_id, "category": CaseFacts.category_id,
+              "community": CaseFacts.community_id}[dimension]
     rows = db.session.execute(select(column.label("key"), *rate_columns(now)).where(*_conditions(scope, period))
                               .where(column.is_not(None)).group_by(column)).all()
     names = _names(dimension, [r.key for r in rows])
@@ -122,6 +126,8 @@ def _names(dimension: str, keys: list[int]) -> dict[int, str]:
         return dict(db.session.execute(select(Alley.id, Alley.name).where(Alley.id.in_(keys))).all())
     if dimension == "department":
         return dict(db.session.execute(select(Department.id, Department.name).where(Department.id.in_(keys))).all())
+    if dimension == "community":
+        return dict(db.session.execute(select(Community.id, Community.name).where(Community.id.in_(keys))).all())
     locale = str(get_locale() or "zh_Hans")
     return {c.id: c.name_for(locale) for c in db.session.scalars(select(Category).where(Category.id.in_(keys)))}
 
@@ -255,6 +261,8 @@ def table(name: str, scope: Scope, period: Period, bucket: str, now: datetime) -
     if name == "departments":
         return _rows_json(breakdown("department", scope, period, now),
                           dict(db.session.execute(select(Department.id, Department.code)).all()))
+    if name == "communities":
+        return _rows_json(breakdown("community", scope, period, now))
     return _rows_json(breakdown("alley", scope, period, now))
 
 
@@ -273,7 +281,7 @@ def district_ranking(period: Period, now: datetime) -> dict:
     return ranking
 
 
-TABLES = ("streets", "alleys", "departments", "categories", "series", "hotspots")
+TABLES = ("streets", "alleys", "departments", "categories", "series", "hotspots", "communities")
 
 
 def dashboard(scope: Scope, period: Period, bucket: str, now: datetime, viewable: list[dict]) -> dict:

@@ -5,7 +5,8 @@ A case counts in the period of the day it was received (Beijing time), as it sta
 over one narrow table; the clock enters only here, when deadlines are compared with `now`.
 
 - Response rate: a case that reached the chief has deadlines: the chief acknowledges it (any step of the
-  chief's) within ACKNOWLEDGE_HOURS of its first escalation, and each whistled department reports on site
+  chief's, or of the community worker's when its community holds it) within ACKNOWLEDGE_HOURS of its first
+  escalation, and each whistled department reports on site
   (报到) by its whistle's deadline. A case is due once one of its deadlines is met or passed; it is on time
   while it has missed none. A department's own rate counts its whistles instead of cases.
 - Resolution rate: cases whose resolution stands (confirmed 满意/基本满意, not answered within VERDICT_DAYS,
@@ -33,6 +34,9 @@ S = ReportStatus
 RESOLVED, AWAITING, OPEN, REJECTED, DUPLICATE = "resolved", "awaiting", "open", "rejected", "duplicate"
 OUTCOMES = {S.CONFIRMED: RESOLVED, S.UNRATED: RESOLVED, S.HANDLED_ON_SPOT: RESOLVED, S.RESOLVED: AWAITING,
             S.REJECTED: REJECTED, S.DUPLICATE: DUPLICATE}  # every other status: OPEN
+
+
+ACKNOWLEDGING = ("chief", "community")  # whose steps acknowledge a case passed up
 
 
 def outcome_of(status: ReportStatus) -> str:
@@ -84,6 +88,7 @@ def refresh_facts(report: Report) -> None:
     received_at = as_utc(report.created_at)
     facts = db.session.get(CaseFacts, report.id) or CaseFacts(report_id=report.id)
     facts.street_id, facts.alley_id, facts.category_id = report.street_id, report.alley_id, report.category_id
+    facts.community_id = report.community_id
     facts.received_at, facts.received_on = received_at, beijing_day(received_at)
     facts.lon, facts.lat = point.x, point.y
     facts.outcome = outcome_of(report.status)
@@ -102,7 +107,7 @@ def response_times(events: list[ReportEvent], whistles: list[Whistle]) -> tuple[
     if escalated is not None:
         at = as_utc(escalated.at)
         acknowledged = next((as_utc(e.at) for e in events
-                             if (e.details or {}).get("role") == "chief" and as_utc(e.at) >= at), None)
+                             if (e.details or {}).get("role") in ACKNOWLEDGING and as_utc(e.at) >= at), None)
         deadlines.append((at + timedelta(hours=current_app.config["ACKNOWLEDGE_HOURS"]), acknowledged))
     deadlines += [(as_utc(w.due_at), as_utc(w.on_site_at) if w.on_site_at else None) for w in whistles]
     if not deadlines:

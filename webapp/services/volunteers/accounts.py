@@ -15,7 +15,7 @@ from webapp.clock import BEIJING
 from webapp.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from webapp.extensions import db
 from webapp.labels import role_label
-from webapp.models import Department, Invitation, Role, RoleGrant, Street, User
+from webapp.models import Community, Department, Invitation, Role, RoleGrant, Street, User
 from webapp.models.places import utcnow
 from webapp.policies import INVITABLE, can_create_invitation
 from webapp.services.places.patrols import patrol_hours
@@ -152,7 +152,7 @@ def register(form: Registration) -> User:
     invitation = find_invitation(form.code) if normalise_invitation_code(form.code) else None
     if invitation is not None:
         grant = RoleGrant(role=invitation.role, street_id=invitation.street_id,
-                          department_id=invitation.department_id)
+                          department_id=invitation.department_id, community_id=invitation.community_id)
     else:
         if form.street_id is None or db.session.get(Street, form.street_id) is None:
             raise BadRequest(_l("Please choose your street."), field="street_id")
@@ -221,7 +221,7 @@ def _new_code() -> str:
 
 
 def create_invitation(creator: User | None, street_id: int, role: Role | str, department_id: int | None = None,
-                      days: int | None = None, max_uses: int = 1) -> Invitation:
+                      days: int | None = None, max_uses: int = 1, community_id: int | None = None) -> Invitation:
     """An invitation code; `creator` None means the operator at the command line (no policy check)."""
     try:
         role = Role(role)
@@ -238,6 +238,13 @@ def create_invitation(creator: User | None, street_id: int, role: Role | str, de
             raise BadRequest(_l("A department officer's invitation needs a department."), field="department_id")
     else:
         department_id = None
+    if role.needs_community:
+        community = db.session.get(Community, community_id) if community_id is not None else None
+        if community is None or community.street_id != street_id:
+            raise BadRequest(_l("A community worker's invitation needs a community of this street."),
+                             field="community_id")
+    else:
+        community_id = None
     days = current_app.config["INVITATION_DAYS"] if days is None else days
     if not 1 <= days <= MAX_INVITATION_DAYS:
         raise BadRequest(_l("An invitation is valid for 1 to 365 days."), field="days")
@@ -248,7 +255,7 @@ def create_invitation(creator: User | None, street_id: int, role: Role | str, de
     while db.session.scalar(db.select(Invitation.id).where(Invitation.code == code)):
         code = _new_code()  # 31^10 codes: a clash is all but impossible, but cheap to rule out
     invitation = Invitation(code=code, role=role, street_id=street_id, department_id=department_id,
-                            created_by_id=creator.id if creator is not None else None,
+                            community_id=community_id, created_by_id=creator.id if creator is not None else None,
                             expires_at=utcnow() + timedelta(days=days), max_uses=max_uses)
     db.session.add(invitation)
     db.session.commit()

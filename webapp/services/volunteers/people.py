@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.errors import BadRequest, Conflict, NotFound
 from webapp.extensions import db
-from webapp.models import Department, Role, RoleGrant, Street, User
+from webapp.models import Community, Department, Role, RoleGrant, Street, User
 
 # Mainland mobile numbers: 11 digits starting 1[3-9].
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -30,7 +30,7 @@ def create_user(**fields) -> User:
 
 def new_user(*, display_name: str, password: str, username: str | None = None, phone: str | None = None,
              role: Role = Role.RESIDENT, street_name: str | None = None,
-             department_name: str | None = None, is_demo: bool = False) -> User:
+             department_name: str | None = None, community_name: str | None = None, is_demo: bool = False) -> User:
     """A new user with one role grant, checked and added to the session (the caller commits)."""
     if not (username or phone):
         raise BadRequest(_l("A username or a mobile number is needed."))
@@ -57,9 +57,16 @@ def new_user(*, display_name: str, password: str, username: str | None = None, p
         if department is None:
             raise NotFound(_l("No department named %(name)s.", name=department_name or ""))
 
+    community = None
+    if role.needs_community:
+        community = db.session.scalar(db.select(Community).where(Community.street_id == street.id,
+                                                                 Community.name == (community_name or "")))
+        if community is None:
+            raise NotFound(_l("No community named %(name)s in this street.", name=community_name or ""))
+
     user = User(display_name=display_name, username=username, phone=phone, is_demo=is_demo)
     user.set_password(password)
-    user.grants.append(RoleGrant(role=role, street=street, department=department))
+    user.grants.append(RoleGrant(role=role, street=street, department=department, community=community))
     db.session.add(user)
     db.session.flush()
     return user
