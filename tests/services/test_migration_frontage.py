@@ -10,6 +10,7 @@ from sqlalchemy import text
 from tests.conftest import BACKENDS, config_for
 from webapp import create_app
 from webapp.extensions import db
+from webapp.models import Role
 
 # The demo is loaded through today's models, so the database starts just before 0015 (with the columns of every
 # earlier migration); tests/unit/test_migration_upgrade.py covers the previous release's data in plain SQL.
@@ -43,7 +44,7 @@ def test_0015_keeps_the_reports_and_adds_shops(request, tmp_path, backend):
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT description, shop_id FROM reports")).all() == [("杂物堵路", None)]
             assert conn.execute(text("SELECT count(*) FROM shops")).scalar() == 0
-            assert conn.execute(text("SELECT count(*) FROM users WHERE username LIKE 'demo_%'")).scalar() == 7
+            assert conn.execute(text("SELECT count(*) FROM users WHERE username LIKE 'demo_%'")).scalar() == len(Role)
         flask_migrate.downgrade(revision=BEFORE)  # and back, for an operator who must
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT description FROM reports")).scalar() == "杂物堵路"

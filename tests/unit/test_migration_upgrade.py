@@ -27,7 +27,7 @@ SPATIAL = re.compile(r"^(alembic_version|spatial_ref_sys.*|geometry_columns.*|sp
                      r"data_licenses|idx_.*|sqlite_.*|geom_cols_ref_sys|vector_layers.*|spatial_ref_sys_aux)$")
 # Columns a later migration fills from the old rows' data (not from a default): "table.column" -> why. The check of
 # defaults skips them; give each its own assertion below instead.
-BACKFILLED: dict[str, str] = {}
+BACKFILLED: dict[str, str] = {"categories.street_first": "0013 marks the safety categories street first"}
 STREET = "MULTIPOLYGON(((116.370 39.942, 116.380 39.942, 116.380 39.948, 116.370 39.948, 116.370 39.942)))"
 ALLEY = "MULTILINESTRING((116.371 39.9432, 116.379 39.9432))"
 
@@ -223,6 +223,9 @@ def test_a_populated_database_of_the_previous_version_upgrades_without_loss(prev
         # This version's own additions, by name: no chief on any alley yet, no kind on the old cases.
         assert conn.execute(text("SELECT COUNT(*) FROM alley_chiefs")).scalar() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM reports WHERE request_kind IS NOT NULL")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM categories WHERE street_first <> is_safety")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM shops")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM department_scores")).scalar() == 0
 
     # The app at head reads the old rows: the map's alley, a case file, the chief's queue, the organizer's pages.
     app.test_client_class = FlaskLoginClient
