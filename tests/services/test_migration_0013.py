@@ -2,7 +2,7 @@
 invitations are copied by SQLite's batch mode, reports keep their rows, safety categories become street first."""
 import flask_migrate
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from tests.conftest import BACKENDS, config_for
 from webapp import create_app

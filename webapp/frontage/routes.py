@@ -1,7 +1,6 @@
 """门前三包 pages: the street's shops and the form to register one, a shop's page to edit it, the CSV import with
 its preview, and the repeat breaches over a period with their xlsx export."""
 import base64
-import binascii
 from datetime import date, timedelta
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -19,9 +18,9 @@ from webapp.roster.scope import managed_street, street_ids_with
 from webapp.services.organizing.listings import alleys_extent
 from webapp.services.places import frontage
 from webapp.spreadsheets import read_rows, xlsx_bytes
+from webapp.uploads import imported_file
 
 PERIOD_DAYS = 90  # the breaches page's default period: about a season
-MAX_IMPORT_BYTES = 1_000_000
 
 
 STAFF = (Role.ORGANIZER, Role.CHIEF)  # whose street's shops these pages show
@@ -166,20 +165,7 @@ def export_breaches():
 
 
 def _uploaded() -> bytes:
-    """The file chosen on the form, or the one carried (base64) from the preview to the import."""
-    carried = request.form.get("data")
-    if carried:
-        try:
-            return base64.b64decode(carried, validate=True)
-        except (binascii.Error, ValueError):
-            raise BadRequest(_("The file was damaged on the way; please choose it again."))
-    upload = request.files.get("file")
-    data = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
-    if not data:
-        raise BadRequest(_("Please choose a CSV or xlsx file."), field="file")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise BadRequest(_("The file is too large (at most 1 MB)."), field="file")
-    return data
+    return imported_file(_("Please choose a CSV or xlsx file."))
 
 
 def _table(data: bytes) -> list[list[str]]:

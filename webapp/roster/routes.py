@@ -2,7 +2,6 @@
 residents as volunteers, roles, deactivation, invitations with a QR code, the CSV import with its preview,
 and the CSV / xlsx export."""
 import base64
-import binascii
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,9 +20,9 @@ from webapp.services.organizing.roster import RosterFilter
 from webapp.services.organizing.roster_files import RosterInvalid
 from webapp.services.volunteers import accounts
 from webapp.spreadsheets import csv_bytes, xlsx_bytes
+from webapp.uploads import imported_file
 
 INVITE_ROLES = (Role.STEWARD, Role.OLD_NEIGHBOUR)
-MAX_IMPORT_BYTES = 1_000_000
 
 
 def _number(name: str, kind=int):
@@ -172,20 +171,7 @@ def import_roster():
 
 
 def _uploaded() -> bytes:
-    """The file chosen on the form, or the one carried (base64) from the preview to the import."""
-    carried = request.form.get("data")
-    if carried:
-        try:
-            return base64.b64decode(carried, validate=True)
-        except (binascii.Error, ValueError):
-            raise BadRequest(_("The file was damaged on the way; please choose it again."))
-    upload = request.files.get("file")
-    data = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
-    if not data:
-        raise BadRequest(_("Please choose a CSV file."), field="file")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise BadRequest(_("The file is too large (at most 1 MB)."), field="file")
-    return data
+    return imported_file(_("Please choose a CSV file."))
 
 
 @bp.post("/import")

@@ -301,7 +301,7 @@ def test_only_the_streets_organizer_draws_its_communities(world):
 
 
 def test_an_upload_is_all_or_nothing_and_converted_from_gcj02(world):
-    from geo.crs import to_wgs84, wgs84_to_gcj02_array  # noqa: F401  (the shift the file was made with)
+    from geo.crs import wgs84_to_gcj02_array  # the shift the file was made with
     import shapely
 
     north_wgs = box(116.3710, 39.9460, 116.3770, 39.9478)

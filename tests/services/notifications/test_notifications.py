@@ -1,6 +1,4 @@
 """Who is told of what (the outbox written with each step), the escalation of silence, and the inbox."""
-from datetime import timedelta
-
 import pytest
 
 from tests.factories import alleys_of, demo_street, file_report, make_user, other_street
