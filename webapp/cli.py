@@ -146,9 +146,10 @@ def invite_command(street_name, role, department_name, days, max_uses):
 @click.command("demo")
 def demo_command():
     """Load the demo street, its alleys and one demo user per role (marked as demo data)."""
-    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, load_demo
+    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, appoint_demo_chief, load_demo
 
     users = load_demo()
+    appoint_demo_chief(users)
     click.echo(f"Demo data loaded: {DEMO_STREET} (made-up, not a real place).")
     click.echo(f"Demo users (password '{DEMO_PASSWORD}'; for trying the app only): "
                + ", ".join(u.username for u in users))

@@ -80,6 +80,10 @@ def test_demo_is_marked_and_can_run_twice(app):
     users = db.session.scalars(db.select(User)).all()
     assert {g.role for u in users for g in u.grants} == set(Role)
     assert all(u.is_demo for u in users)
+    # The demo chief has two alleys of their own, appointed once however often the demo is loaded.
+    from webapp.models import AlleyChief
+    signs = db.session.scalars(db.select(AlleyChief)).all()
+    assert len(signs) == 2 and {s.chief.username for s in signs} == {"demo_chief"} and all(s.ended_at is None for s in signs)
 
 
 def test_an_open311_key_is_printed_once_kept_as_a_hash_and_can_be_revoked(app):

@@ -7,6 +7,7 @@ from geo.records import StreetRecord
 from webapp.extensions import db
 from webapp.models import Alley, Role, Street, User
 from webapp.services.places.alleys import WGS84, import_streets
+from webapp.services.places.chiefs import assign_chief, open_assignment
 from webapp.services.places.communities import CommunityRecord, import_communities
 from webapp.services.volunteers.people import create_user
 
@@ -14,6 +15,9 @@ DEMO_STREET = "演示街道（示例数据）"
 DEMO_PASSWORD = "demo-password"
 DEMO_SOURCE = "演示数据，虚构地点 (demo data, not a real place)"
 DEMO_COMMUNITY = "演示西南社区"
+# The demo chief's own alleys, so the map's sheet shows the sign (本巷街巷长) and /triage puts them first.
+DEMO_CHIEF_ALLEYS = ("演示三条胡同", "演示槐树胡同")
+DEMO_CHIEF_PHONE = "010-0000 0000"
 
 # A made-up grid of hutongs west of Shichahai, far from the Dongcheng test data.
 _ORIGIN_LON, _ORIGIN_LAT = 116.3700, 39.9420
@@ -77,6 +81,15 @@ def load_demo() -> list[User]:
             )
         users.append(user)
     return users
+
+
+def appoint_demo_chief(users: list[User]) -> None:
+    """Make demo_chief the chief of two demo alleys (for `flask demo`; the tests' demo street has none)."""
+    by_username = {u.username: u for u in users}
+    street = db.session.scalar(db.select(Street).where(Street.name == DEMO_STREET))
+    for alley in street.alleys.filter(Alley.name.in_(DEMO_CHIEF_ALLEYS)):
+        if open_assignment(alley.id) is None:
+            assign_chief(by_username["demo_admin"], alley.id, by_username["demo_chief"].id, DEMO_CHIEF_PHONE)
 
 
 _ROLE_LABELS = {
