@@ -62,8 +62,15 @@ SHORT_STATUS_LABELS = {
 }
 
 
-def status_label(status: ReportStatus | str) -> str:
-    return str(STATUS_LABELS[ReportStatus(status)])
+# A passed-up case its community holds (小事不出社区) is not yet the street chief's.
+HELD_BY_COMMUNITY = _l("Passed to the community")
+
+
+def status_label(status: ReportStatus | str, held_by_community: bool = False) -> str:
+    status = ReportStatus(status)
+    if held_by_community and status is ReportStatus.ESCALATED:
+        return str(HELD_BY_COMMUNITY)
+    return str(STATUS_LABELS[status])
 
 
 # What each step of the case file is called (codes of webapp.services.cases.transitions.Step, plus "merged_in").

@@ -109,3 +109,16 @@ def test_the_dashboard_has_a_table_per_community(world, as_user):
     assert 'id="table-communities"' in page and "西社区" in page and "东社区" in page
     export = as_user(world["chief"]).get(f"/performance/export/communities.csv?street={world['street'].id}")
     assert export.status_code == 200 and "西社区" in export.get_data(as_text=True)
+
+
+def test_the_case_file_says_the_community_holds_it_until_it_goes_to_the_chief(world, as_user):
+    """A case in its community's queue is not the street chief's yet: its badge and first hand-over say so."""
+    case = passed_up(world)
+    file = as_user(world["chief"]).get(f"/api/v1/reports/{case.id}", headers={"Accept-Language": "en"}).get_json()
+    assert file["status_label"] == "Passed to the community"
+    assert [e["label"] for e in file["events"]][-1] == "Passed to the community"
+    assert "已转社区处理" in as_user(world["chief"]).get(f"/reports/{case.id}").get_data(as_text=True)
+    as_user(world["worker"]).post(f"/reports/{case.id}/steps/pass_up", data={"note": "需要城管执法"})
+    file = as_user(world["chief"]).get(f"/api/v1/reports/{case.id}", headers={"Accept-Language": "en"}).get_json()
+    assert file["status_label"] == "Passed to the street chief"
+    assert [e["label"] for e in file["events"]][-2:] == ["Passed to the community", "Passed to the street chief"]

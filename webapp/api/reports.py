@@ -39,7 +39,7 @@ def _event_json(report: Report, event, full: bool) -> dict:
     """A step of the case file; who took it and their note only for those who see the case in full."""
     details = event.details or {}
     shown = {"at": as_utc(event.at).isoformat(), "from": event.from_status.value if event.from_status else None,
-             "to": event.to_status.value, "label": status_label(event.to_status), "step": details.get("step"),
+             "to": event.to_status.value, "label": status_label(event.to_status, _to_community(details)), "step": details.get("step"),
              "step_label": _step_label(details), "automatic": bool(details.get("automatic")), "reason": details.get("reason")}
     if full:
         shown |= {"by": event.actor.display_name if event.actor else None, "role": details.get("role"),
@@ -49,8 +49,13 @@ def _event_json(report: Report, event, full: bool) -> dict:
     return shown
 
 
+def _to_community(details: dict) -> bool:
+    """Whether the step passed the case to its community's queue (not to the street chief)."""
+    return details.get("step") == "escalate" and bool(details.get("community"))
+
+
 def _step_label(details: dict) -> str:
-    if details.get("step") == "escalate" and details.get("community"):
+    if _to_community(details):
         return str(_l("Passed to the community's queue: %(name)s", name=details["community"]))
     return step_label(details.get("step"))
 
@@ -74,7 +79,7 @@ def public_report(report: Report) -> dict:
     return {
         "id": report.id, "client_id": None, "category": report.category.code,
         "category_name": report.category.name_for(get_locale()), "status": report.status.value,
-        "status_label": status_label(report.status), "is_open": report.status.is_open,
+        "status_label": status_label(report.status, report.held_by_community_id is not None), "is_open": report.status.is_open,
         "street_id": report.street_id, "alley_id": report.alley_id,
         "alley": report.alley.name if report.alley else None, "description": report.description,
         "lon": round(point.x, 6), "lat": round(point.y, 6),

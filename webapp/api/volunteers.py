@@ -105,7 +105,7 @@ def record_patrol():
 def _finding_json(report) -> dict:
     return {"id": report.id, "client_id": report.client_id, "category": report.category.code,
             "category_name": report.category.name_for(get_locale()), "checklist_item": report.checklist_item,
-            "status": report.status.value, "status_label": status_label(report.status), "url": f"/reports/{report.id}"}
+            "status": report.status.value, "status_label": status_label(report.status, report.held_by_community_id is not None), "url": f"/reports/{report.id}"}
 
 
 @bp.get("/me/patrols")
