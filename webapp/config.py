@@ -35,6 +35,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "TILE_URL": env("TILE_URL", ""),
         "TILE_ATTRIBUTION": env("TILE_ATTRIBUTION", ""),
         "TILE_CRS": env("TILE_CRS", "wgs84"),
+        # The SpatiaLite engine's pre-built vector tiles (flask basemap build-tiles); empty: beside the database.
+        "BASEMAP_TILES": env("BASEMAP_TILES", ""),
         "DEFAULT_STREET": env("DEFAULT_STREET", ""),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "application/json",
