@@ -146,9 +146,7 @@ def invite_command(street_name, role, department_name, days, max_uses):
 @click.command("demo")
 def demo_command():
     """Load the demo street, its alleys and one demo user per role (marked as demo data)."""
-    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, appoint_demo_chief, load_demo
-
-    from webapp.services.demo_basemap import load_demo_basemap
+    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, appoint_demo_chief, load_demo, load_demo_basemap
 
     users = load_demo()
     appoint_demo_chief(users)

@@ -7,7 +7,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, backend_of
 from tests.conftest import shared_data
 from webapp.services.demo import load_demo
-from webapp.services.demo_basemap import load_demo_basemap
+from webapp.services.demo import load_demo_basemap
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from tests.geo.test_geo_basemap import SMALL_OSM
 from webapp.extensions import db
 from webapp.models import BasemapFeature
 from webapp.services.demo import demo_boundary, load_demo
-from webapp.services.demo_basemap import load_demo_basemap
+from webapp.services.demo import load_demo_basemap
 
 MIDDLE = demo_boundary().centroid
 

@@ -8,7 +8,7 @@ from geo.vector_tiles import tile_of, tiles_covering
 from webapp.extensions import db
 from webapp.models import BasemapFeature
 from webapp.services import demo
-from webapp.services.demo_basemap import demo_basemap_records, load_demo_basemap
+from webapp.services.demo import demo_basemap_records, load_demo_basemap
 from webapp.services.places import basemap
 
 DEMO_MIDDLE = (demo._ORIGIN_LON + 0.004, demo._ORIGIN_LAT + 0.003)
