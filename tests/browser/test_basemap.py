@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, backend_of
+from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of
 from tests.conftest import shared_data
 from webapp.services.demo import load_demo
 from webapp.services.demo import load_demo_basemap
@@ -81,3 +81,50 @@ def test_alleys_line_up_with_a_gcj02_layer_within_2_m(app, live_server, open_pag
     assert len(offsets) == sum(len(line) for line in gcj_lines) > 2
     assert max(offsets) < 2.0, offsets
     page.screenshot(path=ARTIFACTS / f"basemap-gcj02-tablet-{backend_of(app)}.png")
+
+
+def test_the_streets_base_map_works_offline_once_seen(app, live_server, browser):
+    load_demo()
+    load_demo_basemap()
+    context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    errors = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(live_server + "/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        # The page fetched its street's tiles through the worker, which keeps them.
+        page.wait_for_function("Object.keys(localStorage).some((k) => k.startsWith('basemap-warm:'))")
+        kept = page.evaluate("caches.open('basemap-tiles-v1').then((c) => c.keys()).then((keys) => keys.length)")
+        assert kept >= 10
+
+        context.set_offline(True)
+        page.reload()
+        page.locator("path.alley-line").first.wait_for()
+        page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+        page.evaluate("() => AlleyBasemap.maps[0].setZoom(16, { animate: false })")
+        page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+        page.screenshot(path=ARTIFACTS / f"basemap-offline-phone-{backend_of(app)}.png")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_chiefs_triage_map_has_the_base_map_too(app, live_server, browser):
+    from tests.browser.conftest import signed_in
+    from tests.factories import demo_street, make_user
+    from webapp.models import Role
+
+    chief = make_user(Role.CHIEF, demo_street())
+    load_demo_basemap()
+    context, page, errors = signed_in(browser, live_server, chief, "tablet")
+    try:
+        page.goto(f"{live_server}/triage")
+        page.locator("#triage-map-canvas .leaflet-tile-pane").wait_for(state="attached")
+        page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+        page.screenshot(path=ARTIFACTS / f"basemap-triage-tablet-{backend_of(app)}.png")
+        assert errors == []
+    finally:
+        context.close()
