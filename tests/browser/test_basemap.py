@@ -20,6 +20,9 @@ CANVAS_COLOURS = """() => {
   });
   return seen.size;
 }"""
+# The base map has drawn under the alleys, and its tiles have finished fading in (for the screenshots).
+DRAWN = f"""() => ({CANVAS_COLOURS})() > 8 && [...document.querySelectorAll('.leaflet-tile-pane canvas')]
+  .every((canvas) => !canvas.style.opacity || canvas.style.opacity === '1')"""
 
 
 @pytest.mark.parametrize("viewport", ["phone", "tablet"])
@@ -28,13 +31,13 @@ def test_the_map_shows_streets_buildings_and_landmarks_around_the_alleys(app, li
     load_demo_basemap()
     page = open_page(live_server + "/", viewport)
     page.locator("path.alley-line").first.wait_for()
-    page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")  # the base map has drawn under the alleys
+    page.wait_for_function(DRAWN)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"basemap-{viewport}-{backend_of(app)}.png")
     # Nearer, where a person looks for their own door: courtyard houses and a landmark's name.
     page.evaluate("() => AlleyBasemap.maps[0].setZoom(17, { animate: false })")
     page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
-    page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+    page.wait_for_function(DRAWN)
     page.screenshot(path=ARTIFACTS / f"basemap-near-{viewport}-{backend_of(app)}.png")
     assert page.locator(".leaflet-control-attribution").is_visible()
 
@@ -103,9 +106,9 @@ def test_the_streets_base_map_works_offline_once_seen(app, live_server, browser)
         context.set_offline(True)
         page.reload()
         page.locator("path.alley-line").first.wait_for()
-        page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+        page.wait_for_function(DRAWN)
         page.evaluate("() => AlleyBasemap.maps[0].setZoom(16, { animate: false })")
-        page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+        page.wait_for_function(DRAWN)
         page.screenshot(path=ARTIFACTS / f"basemap-offline-phone-{backend_of(app)}.png")
         assert errors == []
     finally:
@@ -123,7 +126,7 @@ def test_the_chiefs_triage_map_has_the_base_map_too(app, live_server, browser):
     try:
         page.goto(f"{live_server}/triage")
         page.locator("#triage-map-canvas .leaflet-tile-pane").wait_for(state="attached")
-        page.wait_for_function(f"() => ({CANVAS_COLOURS})() > 8")
+        page.wait_for_function(DRAWN)
         page.screenshot(path=ARTIFACTS / f"basemap-triage-tablet-{backend_of(app)}.png")
         assert errors == []
     finally:

@@ -47,7 +47,10 @@
         fill: (z, f) => LANDMARK_COLOURS[f.props.kind] || '#555', stroke: LABEL.stroke, width: LABEL.width }) },
       { dataLayer: 'roads', minzoom: 13, filter: kind('major'), symbolizer: new P.LineLabelSymbolizer({
         labelProps: ['name'], fontFamily: FONT, fontSize: 14, fontWeight: 600, ...LABEL }) },
-      { dataLayer: 'roads', minzoom: 15, filter: kind('minor', 'alley'), symbolizer: new P.LineLabelSymbolizer({
+      { dataLayer: 'roads', minzoom: 15, filter: kind('minor'), symbolizer: new P.LineLabelSymbolizer({
+        labelProps: ['name'], fontFamily: FONT, fontSize: 13, ...LABEL }) },
+      // The page labels the street's own alleys itself: the base map names the other hutongs only when near.
+      { dataLayer: 'roads', minzoom: 17, filter: kind('alley'), symbolizer: new P.LineLabelSymbolizer({
         labelProps: ['name'], fontFamily: FONT, fontSize: 13, ...LABEL }) },
       { dataLayer: 'water', minzoom: 14, symbolizer: new P.CenteredTextSymbolizer({
         labelProps: ['name'], fontFamily: FONT, fontSize: 13, fill: '#2f6690', stroke: '#ffffff', width: 2 }) },
