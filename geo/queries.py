@@ -309,11 +309,13 @@ def basemap_features_in_bbox(conn, bbox: Bbox, z: int):
     return conn.execute(text(sql), params).all()
 
 
-def basemap_extent(conn) -> Bbox | None:
-    """The bounding box of the whole base map, or None when it is empty."""
+def basemap_extents(conn) -> list[Bbox]:
+    """The bounding box of each source of the base map (a street's file, the demo), for pre-building its tiles:
+    two sources far apart leave the land between them untiled."""
     if dialect_of(conn) == "postgresql":
-        sql = "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM basemap_features) s"
+        sql = """SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+                 FROM (SELECT ST_Extent(geom) AS e FROM basemap_features GROUP BY source) s"""
     else:
-        sql = "SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(geom) AS e FROM basemap_features)"
-    row = conn.execute(text(sql)).first()
-    return tuple(row) if row and row[0] is not None else None
+        sql = """SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e)
+                 FROM (SELECT Extent(geom) AS e FROM basemap_features GROUP BY source)"""
+    return [tuple(row) for row in conn.execute(text(sql)) if row[0] is not None]

@@ -40,7 +40,8 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "DEFAULT_STREET": env("DEFAULT_STREET", ""),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "application/json",
-                               "application/geo+json", "text/javascript", "image/svg+xml"],
+                               "application/geo+json", "text/javascript", "image/svg+xml",
+                               "application/vnd.mapbox-vector-tile"],  # a street's tiles gzip to half
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "SNAP_RADIUS_M": float(env("SNAP_RADIUS_M", "60")),

@@ -80,3 +80,11 @@ def test_spatialite_serves_the_prebuilt_file_and_its_street_stays_small(app, tmp
         assert basemap.tiles_path().exists()  # the import built it beside the database
         z, x, y = street[-1]
         assert basemap.tile(z, x, y) == basemap.render_tile(z, x, y)
+
+
+def test_two_sources_far_apart_leave_the_land_between_untiled(app, tmp_path):
+    load_demo_basemap()
+    shanghai = BasemapRecord("roads", "major", "南京东路", LineString([(121.475, 31.238), (121.485, 31.239)]))
+    basemap.import_basemap([shanghai], "shanghai.geojson")
+    count, _ = basemap.build_tiles(tmp_path / "two.mbtiles")
+    assert count < 200  # the box around Beijing and Shanghai would hold millions of z16 tiles

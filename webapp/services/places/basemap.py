@@ -80,11 +80,13 @@ def tile(z: int, x: int, y: int) -> bytes:
 
 
 def build_tiles(path: Path | None = None) -> tuple[int, int]:
-    """Pre-build every tile of the base map's extent into an MBTiles file; returns (tiles, bytes)."""
-    extent = queries.basemap_extent(db.session.connection())
-    coords = vector_tiles.tiles_covering(extent, TILE_ZOOMS) if extent else []
+    """Pre-build every tile over each source's extent into an MBTiles file; returns (tiles, bytes)."""
+    extents = queries.basemap_extents(db.session.connection())
+    coords = sorted({tile for extent in extents for tile in vector_tiles.tiles_covering(extent, TILE_ZOOMS)})
+    bounds = [min(e[0] for e in extents), min(e[1] for e in extents), max(e[2] for e in extents),
+              max(e[3] for e in extents)] if extents else []
     metadata = {"name": "basemap", "format": "pbf", "minzoom": TILE_ZOOMS[0], "maxzoom": TILE_ZOOMS[-1],
-                "bounds": ",".join(f"{v:.6f}" for v in extent) if extent else "", "version": version()}
+                "bounds": ",".join(f"{v:.6f}" for v in bounds), "version": version()}
     return mbtiles.write(path or tiles_path(), ((z, x, y, render_tile(z, x, y)) for z, x, y in coords), metadata)
 
 
