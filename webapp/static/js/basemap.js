@@ -84,7 +84,11 @@
   // Fetch the tiles of the street shown (its bbox at the zooms people use) once, through the service worker,
   // which keeps them in its tile cache: the street's map then works with no connection.
   function warm(bbox) {
-    if (!bbox || !navigator.serviceWorker || !navigator.serviceWorker.controller || !navigator.onLine) return;
+    if (!bbox || !navigator.serviceWorker || !navigator.onLine) return;
+    if (!navigator.serviceWorker.controller) { // the first visit: once the worker takes the page over
+      navigator.serviceWorker.addEventListener('controllerchange', () => warm(bbox), { once: true });
+      return;
+    }
     const key = `basemap-warm:${settings.tiles}:${bbox.map((v) => v.toFixed(3)).join(',')}`;
     try { if (localStorage.getItem(key)) return; } catch (e) { return; }
     const urls = [];
