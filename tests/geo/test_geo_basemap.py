@@ -7,7 +7,6 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo import crs
-from geo.basemap import BasemapRecord
 from geo.importers.basemap_osm import read_osm_basemap
 from geo.importers.basemap_roads import read_basemap_roads
 from geo.records import GeoImportError
@@ -112,3 +111,15 @@ def test_a_tile_holds_each_layer_where_its_features_are_and_clips_the_rest():
     road = tile["roads"]["features"][0]["geometry"]["coordinates"]
     assert min(p[0] for p in road) >= -64 and max(p[0] for p in road) <= EXTENT + 64  # clipped to the buffer
     assert encode_tile([], z, x, y) == b""
+
+
+def test_a_pbf_file_reads_as_its_osm_xml_does(tmp_path):
+    import osmium
+
+    xml = tmp_path / "small.osm"
+    xml.write_text(SMALL_OSM, encoding="utf-8")
+    pbf = tmp_path / "small.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    assert by_name(read_osm_basemap(pbf)[0]) == by_name(read_osm_basemap(xml)[0])

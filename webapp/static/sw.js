@@ -133,7 +133,8 @@ self.addEventListener('notificationclick', (event) => {
 // once the cache holds TILE_CACHE_LIMIT tiles (a street at the zooms people use is about a hundred).
 const TILE_CACHE = 'basemap-tiles-v1';
 const TILE_CACHE_LIMIT = 2000;
-const EMPTY_TILE = () => new Response(new ArrayBuffer(0), { headers: { 'Content-Type': 'application/vnd.mapbox-vector-tile' } });
+const EMPTY_TILE = () => new Response(new ArrayBuffer(0),
+  { headers: { 'Content-Type': 'application/vnd.mapbox-vector-tile' } });
 
 async function trimTiles(cache) {
   const keys = await cache.keys();

@@ -2,6 +2,7 @@
 from flask import Response, current_app, url_for
 from flask_login import current_user
 
+from geo.basemap import MAX_DATA_ZOOM
 from geo.vector_tiles import valid_tile
 from webapp.errors import Forbidden, NotFound
 from webapp.policies import can_view_map
@@ -30,5 +31,6 @@ def basemap_settings():
         if current_app.config["TILE_URL"]:
             return {"tiles": ""}
         template = url_for("tiles.tile", z=0, x=0, y=0, v=basemap.version()).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
-        return {"tiles": template, "attribution": basemap.attribution(), "maxDataZoom": basemap.MAX_DATA_ZOOM, "streetZooms": list(basemap.STREET_ZOOMS)}
+        return {"tiles": template, "attribution": basemap.attribution(), "maxDataZoom": MAX_DATA_ZOOM,
+                "streetZooms": list(basemap.STREET_ZOOMS)}
     return {"basemap_settings": settings}

@@ -6,8 +6,8 @@ from shapely import wkb
 from sqlalchemy import func, select
 
 from geo import mbtiles, queries, vector_tiles
+from geo.basemap import LAYERS, MAX_DATA_ZOOM, BasemapRecord, minzoom_of
 from geo.importers.osm import OSM_ATTRIBUTION
-from geo.basemap import LAYERS, MAX_DATA_ZOOM, BasemapRecord, minzoom_of  # noqa: F401  (MAX_DATA_ZOOM for the routes)
 from webapp.extensions import db
 from webapp.models import BasemapFeature
 

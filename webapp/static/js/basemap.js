@@ -27,8 +27,10 @@
     return [
       { dataLayer: 'parks', symbolizer: new P.PolygonSymbolizer({ fill: '#d4e8c8' }) },
       { dataLayer: 'water', filter: kind('area'), symbolizer: new P.PolygonSymbolizer({ fill: '#aacbe8' }) },
-      { dataLayer: 'water', filter: kind('river'), symbolizer: new P.LineSymbolizer({ color: '#aacbe8', width: byZoom([1, 1.5, 2, 3, 4, 6, 8]) }) },
-      { dataLayer: 'buildings', symbolizer: new P.PolygonSymbolizer({ fill: '#e2dacd', stroke: '#c9bda9', width: 0.75 }) },
+      { dataLayer: 'water', filter: kind('river'),
+        symbolizer: new P.LineSymbolizer({ color: '#aacbe8', width: byZoom([1, 1.5, 2, 3, 4, 6, 8]) }) },
+      { dataLayer: 'buildings',
+        symbolizer: new P.PolygonSymbolizer({ fill: '#e2dacd', stroke: '#c9bda9', width: 0.75 }) },
       line(['path'], CASING, [0, 0, 0, 1, 1.5, 2, 3]),
       line(['alley', 'minor'], CASING, [1.5, 2.5, 3.5, 5, 8, 12, 16]),
       line(['major'], CASING, [3, 4, 6, 9, 12, 17, 22]),
@@ -96,12 +98,17 @@
       const [x0, y0] = tileOf(bbox[0], bbox[3], z);
       const [x1, y1] = tileOf(bbox[2], bbox[1], z);
       for (let x = x0; x <= x1; x += 1) {
-        for (let y = y0; y <= y1; y += 1) urls.push(settings.tiles.replace('{z}', z).replace('{x}', x).replace('{y}', y));
+        for (let y = y0; y <= y1; y += 1) {
+          urls.push(settings.tiles.replace('{z}', z).replace('{x}', x).replace('{y}', y));
+        }
       }
     });
     const next = () => {
       const url = urls.shift();
-      if (!url) { try { localStorage.setItem(key, '1'); } catch (e) { /* private mode: warm again next time */ } return null; }
+      if (!url) {
+        try { localStorage.setItem(key, '1'); } catch (e) { /* private mode: warm again next time */ }
+        return null;
+      }
       return fetch(url).then(next, () => null); // offline half-way: the next visit tries again
     };
     Promise.all([next(), next(), next()]);
