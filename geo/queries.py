@@ -262,3 +262,60 @@ def lies_within_street(conn, street_id: int, geom_wkb: bytes, tolerance_m: float
         sql = """SELECT ST_Within(ScaleCoords(GeomFromWKB(:wkb, 4326), :kx, 1), ST_Buffer(ScaleCoords(geom, :kx, 1), :tol))
                  FROM streets WHERE id = :street_id"""
     return bool(conn.execute(text(sql), params).scalar())
+
+
+# The base map (basemap_features): stored in WGS-84, drawn as vector tiles in Web Mercator.
+def replace_basemap_features(conn, source: str, rows) -> int:
+    """Replace the base-map rows of one source with (layer, kind, name, minzoom, wkb) rows; returns the count."""
+    conn.execute(text("DELETE FROM basemap_features WHERE source = :source"), {"source": source})
+    from_wkb = "ST_GeomFromWKB" if dialect_of(conn) == "postgresql" else "GeomFromWKB"
+    sql = text(f"""INSERT INTO basemap_features (layer, kind, name, minzoom, source, geom)
+                   VALUES (:layer, :kind, :name, :minzoom, :source, {from_wkb}(:wkb, 4326))""")
+    params = [dict(layer=layer, kind=kind, name=name, minzoom=minzoom, source=source, wkb=blob)
+              for layer, kind, name, minzoom, blob in rows]
+    for start in range(0, len(params), 5000):
+        conn.execute(sql, params[start:start + 5000])
+    return len(params)
+
+
+def basemap_tile_mvt(conn, z: int, x: int, y: int, layers, extent: int = 4096, buffer: int = 64) -> bytes:
+    """One z/x/y Mapbox Vector Tile of the base map, made by PostGIS (ST_AsMVT), one MVT layer per name in `layers`."""
+    parts = []
+    for layer in layers:
+        if not layer.isidentifier():
+            raise ValueError(f"not a layer name: {layer}")
+        parts.append(f"""COALESCE((SELECT ST_AsMVT(t, '{layer}', :extent, 'geom') FROM (
+            SELECT f.kind, f.name, ST_AsMVTGeom(ST_Transform(f.geom, 3857), env.box, :extent, :buffer, true) AS geom
+            FROM basemap_features f, env
+            WHERE f.layer = '{layer}' AND f.minzoom <= :z AND f.geom && env.search
+            ORDER BY f.id) AS t WHERE t.geom IS NOT NULL), ''::bytea)""")
+    sql = f"""WITH env AS (SELECT ST_TileEnvelope(:z, :x, :y) AS box,
+                                  ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => :margin), 4326) AS search)
+              SELECT {' || '.join(parts)} FROM env"""
+    row = conn.execute(text(sql), dict(z=z, x=x, y=y, extent=extent, buffer=buffer, margin=buffer / extent)).scalar()
+    return bytes(row or b"")
+
+
+def basemap_features_in_bbox(conn, bbox: Bbox, z: int):
+    """Rows (layer, kind, name, wkb) of the base map whose extent meets the bbox and that show at zoom z."""
+    params = dict(zip(("minx", "miny", "maxx", "maxy"), bbox), z=z)
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT layer, kind, name, ST_AsBinary(geom) FROM basemap_features
+                 WHERE geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326) AND minzoom <= :z ORDER BY id"""
+    else:
+        frame = _spatialite_index("basemap_features", "BuildMbr(:minx, :miny, :maxx, :maxy, 4326)")
+        sql = f"""SELECT layer, kind, name, AsBinary(geom) FROM basemap_features
+                  WHERE id IN ({frame}) AND minzoom <= :z ORDER BY id"""
+    return conn.execute(text(sql), params).all()
+
+
+def basemap_extents(conn) -> list[Bbox]:
+    """The bounding box of each source of the base map (a street's file, the demo), for pre-building its tiles:
+    two sources far apart leave the land between them untiled."""
+    if dialect_of(conn) == "postgresql":
+        sql = """SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+                 FROM (SELECT ST_Extent(geom) AS e FROM basemap_features GROUP BY source) s"""
+    else:
+        sql = """SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e)
+                 FROM (SELECT Extent(geom) AS e FROM basemap_features GROUP BY source)"""
+    return [tuple(row) for row in conn.execute(text(sql)) if row[0] is not None]

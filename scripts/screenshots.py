@@ -43,7 +43,7 @@ def make_app(workdir: Path):
 
     from webapp import create_app
     from webapp.extensions import db
-    from webapp.services.demo import load_demo
+    from webapp.services.demo import load_demo, load_demo_basemap
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'screenshots.sqlite'}",
                       "SECRET_KEY": "screenshots", "RATELIMIT_ENABLED": False,
@@ -51,6 +51,7 @@ def make_app(workdir: Path):
     with app.app_context():
         flask_migrate.upgrade()
         users = {u.username: u for u in load_demo()}
+        load_demo_basemap()
         seed_cases(users)
         db.session.remove()
     return app

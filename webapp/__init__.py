@@ -78,9 +78,11 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.patrols import bp as patrols_bp
     from webapp.frontage import bp as frontage_bp
     from webapp.vendor import bp as vendor_bp
+    from webapp.tiles import bp as tiles_bp
 
     login_manager.unauthorized_handler(unauthorized)
     app.register_blueprint(map_bp)
+    app.register_blueprint(tiles_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(categories_bp)

@@ -1,5 +1,5 @@
 """Flask commands: `geo import-streets`, `geo import-alleys`, `geo import-communities`, `users create`, `users invite`, `demo`,
-`cases close-unrated`,
+`cases close-unrated`, `basemap import-osm|import-roads|build-tiles`,
 `notify worker`, `notify vapid-keys`, `roster remind`, `open311 keys create|list|revoke`."""
 import sys
 from pathlib import Path
@@ -146,10 +146,11 @@ def invite_command(street_name, role, department_name, days, max_uses):
 @click.command("demo")
 def demo_command():
     """Load the demo street, its alleys and one demo user per role (marked as demo data)."""
-    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, appoint_demo_chief, load_demo
+    from webapp.services.demo import DEMO_PASSWORD, DEMO_STREET, appoint_demo_chief, load_demo, load_demo_basemap
 
     users = load_demo()
     appoint_demo_chief(users)
+    load_demo_basemap()
     click.echo(f"Demo data loaded: {DEMO_STREET} (made-up, not a real place).")
     click.echo(f"Demo users (password '{DEMO_PASSWORD}'; for trying the app only): "
                + ", ".join(u.username for u in users))
@@ -281,7 +282,57 @@ def rebuild_metrics_command():
     click.echo(f"case facts written for {rebuild_all_facts()} cases")
 
 
+basemap_cli = click.Group("basemap", help="The base map drawn with no tile server (vector tiles).")
+
+
+def _import_basemap(records, skipped, source):
+    from webapp.services.places.basemap import import_basemap
+
+    count = import_basemap(records, source)
+    skipped_text = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items())) or "none"
+    click.echo(f"{count} base-map features imported from {source}; skipped: {skipped_text}")
+
+
+@basemap_cli.command("import-osm")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def basemap_import_osm_command(path):
+    """Import streets, buildings, water, parks and landmarks from an OSM file (.osm, .pbf); again replaces."""
+    from geo.importers.basemap_osm import read_osm_basemap
+
+    try:
+        _import_basemap(*read_osm_basemap(path), path.name)
+    except (GeoImportError, DomainError) as err:
+        _fail(err)
+
+
+@basemap_cli.command("import-roads")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crs", type=click.Choice(CRS_NAMES), required=True, help="CRS of the file's coordinates.")
+@click.option("--name-field", default="name", show_default=True)
+@click.option("--hutong-field", default="is_hutong", show_default=True, help="True for an alley (胡同).")
+def basemap_import_roads_command(path, crs, name_field, hutong_field):
+    """Import every road centreline of a GeoJSON file, named or not, as base-map streets and alleys."""
+    from geo.importers.basemap_roads import read_basemap_roads
+
+    try:
+        _import_basemap(*read_basemap_roads(path, crs, name_field=name_field, hutong_field=hutong_field), path.name)
+    except (GeoImportError, DomainError) as err:
+        _fail(err)
+
+
+@basemap_cli.command("build-tiles")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The MBTiles file (default: BASEMAP_TILES, else beside the SpatiaLite database).")
+def basemap_build_tiles_command(output):
+    """Pre-build the vector tiles into an MBTiles file (SpatiaLite; PostGIS makes them on request)."""
+    from webapp.services.places.basemap import build_tiles, tiles_path
+
+    count, size = build_tiles(output)
+    click.echo(f"{count} tiles ({size / 1024:.0f} KB) written to {output or tiles_path()}")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(basemap_cli)
     app.cli.add_command(metrics_cli)
     app.cli.add_command(open311_cli)
     app.cli.add_command(notify_cli)

@@ -35,10 +35,13 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "TILE_URL": env("TILE_URL", ""),
         "TILE_ATTRIBUTION": env("TILE_ATTRIBUTION", ""),
         "TILE_CRS": env("TILE_CRS", "wgs84"),
+        # The SpatiaLite engine's pre-built vector tiles (flask basemap build-tiles); empty: beside the database.
+        "BASEMAP_TILES": env("BASEMAP_TILES", ""),
         "DEFAULT_STREET": env("DEFAULT_STREET", ""),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "application/json",
-                               "application/geo+json", "text/javascript", "image/svg+xml"],
+                               "application/geo+json", "text/javascript", "image/svg+xml",
+                               "application/vnd.mapbox-vector-tile"],  # a street's tiles gzip to half
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "SNAP_RADIUS_M": float(env("SNAP_RADIUS_M", "60")),

@@ -74,6 +74,7 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
         ("pwa.service_worker", "GET"): (("/sw.js",), EVERYONE),
         ("pwa.manifest", "GET"): (("/manifest.webmanifest",), EVERYONE),
         ("pwa.offline", "GET"): (("/offline",), EVERYONE),
+        ("tiles.tile", "GET"): (("/tiles/16/54000/24800.mvt",), EVERYONE),
         # Report pages: a refused step or "me too" shows the page again, with the error's status.
         ("reports.show", "GET"): ((f"/reports/{report_id}",), EVERYONE),
         ("reports.take_step", "POST"): ((f"/reports/{report_id}/steps/escalate", {"data": {}}),

@@ -26,3 +26,6 @@ from webapp.models.scores import DepartmentScore, DepartmentScoreRevision  # noq
 __all__ += ["DepartmentScore", "DepartmentScoreRevision"]
 
 __all__ += ["DUTIES", "CheckResult", "FrontageCheck", "Shop"]
+from webapp.models.basemap import BasemapFeature  # noqa: E402
+
+__all__ += ["BasemapFeature"]

@@ -13,7 +13,7 @@ self.addEventListener('install', (event) => {
 // Drop the caches of older versions.
 self.addEventListener('activate', (event) => {
   event.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((k) => k !== SHELL_CACHE && k !== RUNTIME_CACHE).map((k) => caches.delete(k))))
+    .then((keys) => Promise.all(keys.filter((k) => k !== SHELL_CACHE && k !== RUNTIME_CACHE && k !== TILE_CACHE).map((k) => caches.delete(k))))
     .then(() => self.clients.claim()));
 });
 
@@ -126,4 +126,37 @@ async function openFromNotification(data) {
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   keepAlive(event, openFromNotification(event.notification.data || {}));
+});
+
+// ---- Base-map tiles (js/basemap.js): cache-first in a cache of their own, kept across app versions ----
+// A tile's URL carries the base map's version (?v=), so a new import brings new URLs; the oldest entries go
+// once the cache holds TILE_CACHE_LIMIT tiles (a street at the zooms people use is about a hundred).
+const TILE_CACHE = 'basemap-tiles-v1';
+const TILE_CACHE_LIMIT = 2000;
+const EMPTY_TILE = () => new Response(new ArrayBuffer(0),
+  { headers: { 'Content-Type': 'application/vnd.mapbox-vector-tile' } });
+
+async function trimTiles(cache) {
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - TILE_CACHE_LIMIT)).map((key) => cache.delete(key)));
+}
+
+async function tileCacheFirst(request) {
+  const cache = await caches.open(TILE_CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone()).then(() => trimTiles(cache));
+    return response;
+  } catch (error) {
+    return EMPTY_TILE(); // offline, beyond the street kept on the phone: a blank tile, the alleys still draw
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith('/tiles/')) {
+    event.respondWith(tileCacheFirst(event.request));
+  }
 });

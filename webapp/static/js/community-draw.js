@@ -41,7 +41,7 @@
   const map = L.map(mapEl, { zoomControl: false, minZoom: 5, maxZoom: 19, zoomSnap: 0.25, scrollWheelZoom: false });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   L.control.zoom({ position: 'topright', zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
-  if (config.tileUrl) L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+  window.AlleyBasemap.add(map, config);
   map.pm.setLang(lang);
   map.pm.addControls({
     position: 'topleft', drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawRectangle: true,

@@ -50,9 +50,7 @@
   });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   L.control.zoom({ position: 'topright', zoomInTitle: ui.zoomIn, zoomOutTitle: ui.zoomOut }).addTo(map);
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
-  }
+  window.AlleyBasemap.add(map, config);
   // A big text button on the map (Leaflet control), for "Whole street", "Locate me" and the like.
   function addMapButton(label, position, onClick, extraClass) {
     const Button = L.Control.extend({
