@@ -1,0 +1,51 @@
+"""Alley names sit on their own lines on the volunteer map (phone and tablet)."""
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser.conftest import ARTIFACTS, backend_of
+from webapp.services.demo import load_demo
+
+pytestmark = pytest.mark.browser
+
+# For each visible name: its distance (px) from the middle of the name to the nearest point of its own line, and
+# how many lines are its own.
+LABEL_DISTANCES = """(lineSelector) => Array.from(document.querySelectorAll('.alley-label:not(.is-hidden)'), (label) => {
+  const r = label.getBoundingClientRect();
+  const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  const own = document.querySelectorAll(`${lineSelector}[data-alley-id="${label.dataset.alleyId}"]`);
+  let best = Infinity;
+  (own.length ? own : document.querySelectorAll(lineSelector)).forEach((path) => {
+    const m = path.getScreenCTM();
+    const length = path.getTotalLength();
+    for (let d = 0; d <= length; d += 1) {
+      const p = path.getPointAtLength(d);
+      best = Math.min(best, Math.hypot(m.a * p.x + m.c * p.y + m.e - cx, m.b * p.x + m.d * p.y + m.f - cy));
+    }
+  });
+  return [label.textContent.trim(), Math.round(best * 10) / 10, own.length];
+})"""
+
+
+def assert_on_their_lines(distances, count):
+    assert len(distances) >= count, distances
+    assert all(own == 1 for _name, _d, own in distances), distances
+    assert all(d <= 3 for _name, d, _own in distances), distances
+
+
+@pytest.mark.parametrize("viewport", ["phone", "tablet"])
+def test_each_name_on_the_volunteer_map_sits_on_its_line(app, live_server, open_page, viewport):
+    load_demo()
+    page = open_page(live_server + "/", viewport)
+    page.locator("path.alley-line").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+    assert_on_their_lines(page.evaluate(LABEL_DISTANCES, "path.alley-line"), 7)
+    # Names that grow after they were placed (a font arriving late, a larger text) stay centred on their lines.
+    page.add_style_tag(content=".leaflet-tooltip.alley-label { font-size: 1.375rem; }")
+    try:
+        page.wait_for_function(f"() => ({LABEL_DISTANCES})('path.alley-line').every((d) => d[1] <= 3)", timeout=3000)
+    except PlaywrightTimeout:
+        pass  # the assertion below says what is wrong
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"map-labels-{viewport}-{backend_of(app)}.png")
+    assert_on_their_lines(page.evaluate(LABEL_DISTANCES, "path.alley-line"), 4)
+
