@@ -1,8 +1,12 @@
-"""Alley names sit on their own lines on the volunteer map (phone and tablet)."""
+"""Alley names sit on their own lines, on the volunteer map (phone and tablet) and the chief's triage map (tablet)."""
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import ARTIFACTS, backend_of
+from tests.browser.conftest import ARTIFACTS, backend_of, signed_in
+from tests.factories import alleys_of, demo_street, file_report, make_user
+from tests.services.cases.test_reports import on_alley, report_at
+from webapp.models import Role
+from webapp.services.cases.transitions import Step, transition
 from webapp.services.demo import load_demo
 
 pytestmark = pytest.mark.browser
@@ -49,3 +53,40 @@ def test_each_name_on_the_volunteer_map_sits_on_its_line(app, live_server, open_
     page.screenshot(path=ARTIFACTS / f"map-labels-{viewport}-{backend_of(app)}.png")
     assert_on_their_lines(page.evaluate(LABEL_DISTANCES, "path.alley-line"), 4)
 
+
+def test_the_triage_map_names_the_alleys_and_its_status_chips_show_they_scroll(app, live_server, browser):
+    load_demo()
+    chief = make_user(Role.CHIEF)
+    resident = make_user(Role.RESIDENT)
+    for alley in alleys_of(demo_street())[:3]:
+        report, _ = file_report(resident, report_at(*on_alley(alley)))
+        transition(resident, report.id, Step.ESCALATE)
+    context, page, errors = signed_in(browser, live_server, chief, "tablet")
+    page.goto(f"{live_server}/triage")
+    page.locator("path.queue-alley-line").first.wait_for()
+    page.wait_for_function("() => document.querySelectorAll('.alley-label:not(.is-hidden)').length > 0")
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+    distances = page.evaluate(LABEL_DISTANCES, "path.queue-alley-line")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"triage-map-tablet-{backend_of(app)}.png")
+
+    # The status chips do not fit the queue's column: the row says it scrolls, and its arrow scrolls it.
+    row = page.locator(".chip-row")
+    assert row.evaluate("(r) => r.scrollWidth > r.clientWidth")
+    more, earlier = page.locator(".chip-arrow-end"), page.locator(".chip-arrow-start")
+    assert more.is_visible() and not earlier.is_visible()
+    more.click()
+    page.wait_for_function("() => document.querySelector('.chip-row').scrollLeft > 0")
+    earlier.wait_for(state="visible")
+    page.screenshot(path=ARTIFACTS / f"triage-chips-tablet-{backend_of(app)}.png")
+    for _ in range(10):  # to the end: nothing more to see that way
+        if not more.is_visible():
+            break
+        more.click()
+        page.wait_for_timeout(400)
+    assert not more.is_visible() and earlier.is_visible()
+    assert row.evaluate("(r) => r.scrollLeft + r.clientWidth >= r.scrollWidth - 1")
+    context.close()
+    assert errors == []
+    assert_on_their_lines(distances, 3)  # the map shows the cases: the alleys around them
+    assert all(name.startswith("演示") for name, *_rest in distances)
