@@ -283,3 +283,15 @@ def test_the_case_history_names_each_department_step_apart(work):
     what = [text_of(s) for s in re.findall(r'<p class="timeline-what">(.*?)</p>', case, re.S)]
     assert what[-3:] == ["Department on site: 城管执法", "Department on site: 公安",
                          "Department finished its part: 城管执法"]
+
+
+def test_every_step_of_the_case_file_has_a_name_of_its_own_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from webapp.labels import STEP_LABELS
+
+    assert {step.value for step in Step} <= set(STEP_LABELS)
+    for locale in ("en", "zh_Hans"):
+        with app.test_request_context(), force_locale(locale):
+            names = [str(label) for label in STEP_LABELS.values()]
+        assert len(set(names)) == len(names), (locale, names)
