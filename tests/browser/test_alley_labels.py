@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 # For each visible name: its distance (px) from the middle of the name to the nearest point of its own line, and
 # how many lines are its own.
-LABEL_DISTANCES = """(lineSelector) => Array.from(document.querySelectorAll('.alley-label:not(.is-hidden)'), (label) => {
+LABEL_DISTANCES = """(lineSelector) => Array.from(
+  document.querySelectorAll('.alley-label:not(.is-hidden)'), (label) => {
   const r = label.getBoundingClientRect();
   const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
   const own = document.querySelectorAll(`${lineSelector}[data-alley-id="${label.dataset.alleyId}"]`);

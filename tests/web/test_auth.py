@@ -241,7 +241,8 @@ CENTRE = {"REMOTE_ADDR": "10.0.0.1"}  # one community centre's Wi-Fi
 def test_one_volunteers_mistyped_passwords_lock_their_account_not_the_centres_wifi(limited_app):
     client = limited_app.test_client()
     for _ in range(3):
-        assert client.post("/login", data={"login": "demo_steward", "password": "x"}, environ_base=CENTRE).status_code == 401
+        wrong = client.post("/login", data={"login": "demo_steward", "password": "x"}, environ_base=CENTRE)
+        assert wrong.status_code == 401
     locked = client.post("/login", data={"login": "demo_steward", "password": "demo-password"}, environ_base=CENTRE,
                          headers=EN)
     assert locked.status_code == 429
@@ -270,7 +271,8 @@ def test_a_locked_unknown_account_answers_as_a_locked_real_one(limited_app):
     real, unknown = answers["demo_chief"], answers["nobody_here"]
     assert real.status_code == unknown.status_code == 429
     assert real.get_json()["error"]["code"] == unknown.get_json()["error"]["code"] == "too_many_requests"
-    assert real.get_json()["error"]["message"] == unknown.get_json()["error"]["message"] == "尝试次数太多，请在 5 分钟后再试。"
+    assert real.get_json()["error"]["message"] == unknown.get_json()["error"]["message"] \
+        == "尝试次数太多，请在 5 分钟后再试。"
 
 
 def test_many_failures_from_one_address_are_limited_well_above_one_account(limited_app):

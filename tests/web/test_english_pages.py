@@ -20,7 +20,8 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 KEPT = {
     "*": {"中文"},
     "/roster/import": {"姓名", "手机号", "角色", "小巷管家", "老街坊", "队伍", "岗位"},
-    "/frontage/import": {"店名", "经营者", "电话", "经度", "纬度", "三包", "安全", "卫生", "秩序", "签订日期"},
+    "/frontage/import": {"店名", "经营者", "电话", "经度", "纬度", "三包", "安全", "卫生", "秩序",
+                         "签订日期"},
 }
 
 
@@ -40,7 +41,7 @@ def foreign_words(html: str, data: str, kept: set) -> list[str]:
 @pytest.fixture
 def lived(app, world):  # noqa: F811
     """The walk's world, with one case taken through the chief's and a department's steps to its verdict form."""
-    alley_id, code, street_id, report_id, lon, lat, roster = world
+    lon, lat = world[4], world[5]
     users = {u.username: u for u in db.session.scalars(db.select(User).where(User.username.like("demo_%")))}
     resident, chief, officer = users["demo_resident"], users["demo_chief"], users["demo_officer"]
     case, _ = file_report(resident, ReportInput(str(uuid.uuid4()), "piled_goods", lon, lat, photos=[jpeg()]))
@@ -56,11 +57,11 @@ def lived(app, world):  # noqa: F811
 
 @pytest.mark.parametrize("who", WHO)
 def test_english_pages_have_no_chinese_but_the_data(app, lived, who):
-    world, case_id = lived
+    walk, case_id = lived
     app.test_client_class = FlaskLoginClient
     user = None if who == ANON else db.session.scalar(db.select(User).where(User.username == f"demo_{who}"))
     data = data_text()
-    pages = [request[0] for (endpoint, method), (request, _) in routes(*world).items()
+    pages = [request[0] for (endpoint, method), (request, _) in routes(*walk).items()
              if method == "GET" and len(request) == 1 and not request[0].startswith(("/api/", "/open311/"))]
     found = {}
     for path in pages + [f"/reports/{case_id}"]:
@@ -75,7 +76,7 @@ def test_english_pages_have_no_chinese_but_the_data(app, lived, who):
 
 
 def test_the_chinese_pages_keep_their_terms(app, lived):
-    world, case_id = lived
+    walk, case_id = lived
     app.test_client_class = FlaskLoginClient
     resident = db.session.scalar(db.select(User).where(User.username == "demo_resident"))
     page = app.test_client(user=resident).get(f"/reports/{case_id}", headers={"Accept-Language": "zh-CN"})
