@@ -99,7 +99,9 @@ def from_environment(instance_dir: Path = INSTANCE_DIR) -> dict:
         "NOTIFY_LEASE_SECONDS": float(env("NOTIFY_LEASE_SECONDS", "60")),
         "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),  # for links in SMS
         "NOTIFY_WORKER_IN_PROCESS": env("NOTIFY_WORKER_IN_PROCESS", "0") == "1",
+        # Failed sign-ins per account; per address only far more, as one Wi-Fi serves a whole community centre.
         "LOGIN_LIMIT": env("LOGIN_LIMIT", "10 per 5 minutes"),
+        "LOGIN_ADDRESS_LIMIT": env("LOGIN_ADDRESS_LIMIT", "100 per 5 minutes"),
         # Open311 GeoReport v2 (/open311/v2): requests per partner key (or per address without a key).
         "OPEN311_RATE_LIMIT": env("OPEN311_RATE_LIMIT", "60 per minute"),
         "OPEN311_JURISDICTION": env("OPEN311_JURISDICTION", "beijing"),

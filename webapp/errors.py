@@ -1,5 +1,8 @@
 """Typed domain errors and the one handler that renders them (and HTTP errors) as HTML or JSON."""
-from flask import jsonify, render_template, request
+import math
+import time
+
+from flask import jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -85,9 +88,21 @@ _HTTP_MESSAGES = {
     404: _l("This page does not exist."),
     405: _l("This action is not allowed here."),
     413: _l("The upload is too large."),
-    429: _l("Too many attempts. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Please try again later."),
 }
+
+
+def _too_many():
+    """429 with when to try again (Retry-After, and in words); the same for any account, known or not."""
+    from webapp.extensions import limiter
+
+    breached = limiter.current_limit
+    seconds = max(1, math.ceil(breached.window[0] - time.time())) if breached else 60  # window[0]: when it resets
+    minutes = max(1, math.ceil(seconds / 60))
+    message = _l("Too many attempts. Please try again in %(minutes)s min.", minutes=minutes)
+    response = make_response(_render(429, "too_many_requests", message, {"retry_after": seconds}))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def register_error_handlers(app):
@@ -102,6 +117,8 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        if err.code == 429:
+            return _too_many()
         message = _HTTP_MESSAGES.get(err.code, err.description)
         return _render(err.code, err.name.lower().replace(" ", "_"), message)
 

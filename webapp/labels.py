@@ -75,17 +75,17 @@ def status_label(status: ReportStatus | str, held_by_community: bool = False) ->
 
 # What each step of the case file is called (codes of webapp.services.cases.transitions.Step, plus "merged_in").
 STEP_LABELS = {
-    "handle_on_spot": _l("Handled on the spot (劝导)"),
+    "handle_on_spot": _l("Handled on the spot by persuasion"),
     "escalate": _l("Passed to the street chief"),
     "accept": _l("Accepted"),
     "reject": _l("Rejected"),
     "merge": _l("Merged as a duplicate"),
     "merged_in": _l("A duplicate was merged into this case"),
-    "whistle": _l("Whistle: departments called (吹哨)"),
+    "whistle": _l("Whistle: departments called"),
     "set_priority": _l("Priority set"),
     "set_request_kind": _l("Kind of request set"),
     "reply": _l("Reply from the street chief"),
-    "report_on_site": _l("Department on site (报到)"),
+    "report_on_site": _l("Department on site"),
     "add_note": _l("Department note"),
     "finish_part": _l("Department finished its part"),
     "resolve": _l("Resolved"),
@@ -102,10 +102,10 @@ STEP_LABELS = {
 
 # 12345's four kinds of request (诉求类型).
 REQUEST_KIND_LABELS = {
-    RequestKind.CONSULTATION: _l("Consultation (咨询)"),
-    RequestKind.SUGGESTION: _l("Suggestion (建议)"),
-    RequestKind.REPORT: _l("Report of a violation (举报)"),
-    RequestKind.COMPLAINT: _l("Complaint (投诉)"),
+    RequestKind.CONSULTATION: _l("Consultation"),
+    RequestKind.SUGGESTION: _l("Suggestion"),
+    RequestKind.REPORT: _l("Report of a violation"),
+    RequestKind.COMPLAINT: _l("Complaint"),
 }
 
 
@@ -136,9 +136,9 @@ def actor_role_label(role: str | None) -> str:
 
 
 SATISFACTION_LABELS = {
-    Satisfaction.SATISFIED: _l("Satisfied (满意)"),
-    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied (基本满意)"),
-    Satisfaction.UNSATISFIED: _l("Not satisfied (不满意)"),
+    Satisfaction.SATISFIED: _l("Satisfied"),
+    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
+    Satisfaction.UNSATISFIED: _l("Not satisfied"),
 }
 
 PRIORITY_LABELS = {
@@ -155,9 +155,9 @@ WHISTLE_STATUS_LABELS = {
 
 
 WHISTLE_LABELS = {
-    WhistleKind.ENFORCEMENT: _l("Comprehensive enforcement whistle (综合执法哨)"),
-    WhistleKind.EMERGENCY: _l("Emergency whistle (应急处置哨)"),
-    WhistleKind.KEY_WORK: _l("Key work whistle (重点工作哨)"),
+    WhistleKind.ENFORCEMENT: _l("Comprehensive enforcement whistle"),
+    WhistleKind.EMERGENCY: _l("Emergency whistle"),
+    WhistleKind.KEY_WORK: _l("Key work whistle"),
 }
 
 
@@ -166,7 +166,7 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.ESCALATED: _l("A new case is passed up to me"),
     NotificationKind.WHISTLED: _l("My department is whistled"),
     NotificationKind.WHISTLE_DUE_SOON: _l("A department is silent near its deadline"),
-    NotificationKind.WHISTLE_OVERDUE: _l("A whistle's deadline passed without 报到"),
+    NotificationKind.WHISTLE_OVERDUE: _l("A whistle's deadline passed with no department on site"),
     NotificationKind.RESOLVED: _l("A case I said \"me too\" to is resolved"),
     NotificationKind.VERDICT_REQUESTED: _l("My report is resolved and waits for my verdict"),
     NotificationKind.REOPENED: _l("A reporter is not satisfied and the case reopens"),
@@ -177,5 +177,5 @@ NOTIFICATION_KIND_LABELS = {
 
 
 # 门前三包: the duties a shop signs (codes in webapp.models.frontage.DUTIES) and how a check found each.
-DUTY_LABELS = {"safety": _l("Safety (安全)"), "sanitation": _l("Sanitation (卫生)"), "order": _l("Order (秩序)")}
+DUTY_LABELS = {"safety": _l("Safety"), "sanitation": _l("Sanitation"), "order": _l("Public order")}
 CHECK_RESULT_LABELS = {"kept": _l("Kept"), "warned": _l("Warned"), "broken": _l("Broken")}

@@ -78,7 +78,7 @@ def test_the_roster_api_answers_the_figures_and_the_period(organizer):
 
 def test_a_volunteers_profile_says_what_they_achieved(organizer, street):  # noqa: F811
     page = organizer.get(f"/roster/people/{street.wang.id}", headers=EN).get_data(as_text=True)
-    assert "Problems handled on the spot (劝导): 1; passed up to the street chief: 2; resolved and confirmed by " \
+    assert "Problems handled on the spot by persuasion: 1; passed up to the street chief: 2; resolved and confirmed by " \
            "residents: 1." in page
     zh = organizer.get(f"/roster/people/{street.wang.id}?year=2024", headers={"Accept-Language": "zh-CN"})
     assert "劝导解决问题1起，上报街巷长0起，问题解决并经居民确认0起" in zh.get_data(as_text=True)
@@ -94,7 +94,7 @@ def test_the_team_page_says_what_the_team_achieved(organizer, street):  # noqa: 
     db.session.execute(db.text("UPDATE team_memberships SET joined_at = :t"), {"t": "2024-01-01 00:00:00"})
     db.session.commit()
     page = organizer.get(f"/roster/teams/{team.id}?year=2025", headers=EN).get_data(as_text=True)
-    assert "Problems handled on the spot (劝导): 1; passed up to the street chief: 4; resolved and confirmed by " \
+    assert "Problems handled on the spot by persuasion: 1; passed up to the street chief: 4; resolved and confirmed by " \
            "residents: 1." in page
     march = organizer.get(f"/roster/teams/{team.id}?year=2025&from=2025-03-10&to=2025-03-10", headers=EN)
     assert "2025-03-10 – 2025-03-10" in march.get_data(as_text=True)

@@ -229,20 +229,59 @@ def test_cli_prints_an_invitation_code_and_link(app, street):
 @pytest.fixture
 def limited_app(app, database_url):
     """An app with the login limits switched on (the normal test app has them off)."""
-    limited = create_app(config_for(database_url) | {"RATELIMIT_ENABLED": True, "LOGIN_LIMIT": "3 per 5 minutes"})
+    limited = create_app(config_for(database_url) | {"RATELIMIT_ENABLED": True, "LOGIN_LIMIT": "3 per 5 minutes",
+                                                     "LOGIN_ADDRESS_LIMIT": "8 per 5 minutes"})
     load_demo()
     return limited
 
 
-def test_sign_in_attempts_are_limited_per_address(limited_app):
+CENTRE = {"REMOTE_ADDR": "10.0.0.1"}  # one community centre's Wi-Fi
+
+
+def test_one_volunteers_mistyped_passwords_lock_their_account_not_the_centres_wifi(limited_app):
     client = limited_app.test_client()
-    here = {"REMOTE_ADDR": "10.0.0.1"}
-    for n in range(3):
-        response = client.post("/login", data={"login": f"guess{n}", "password": "x"}, environ_base=here)
+    for _ in range(3):
+        wrong = client.post("/login", data={"login": "demo_steward", "password": "x"}, environ_base=CENTRE)
+        assert wrong.status_code == 401
+    locked = client.post("/login", data={"login": "demo_steward", "password": "demo-password"}, environ_base=CENTRE,
+                         headers=EN)
+    assert locked.status_code == 429
+    assert "Too many attempts. Please try again in 5 min." in locked.get_data(as_text=True)
+    assert 0 < int(locked.headers["Retry-After"]) <= 300
+    other = limited_app.test_client()
+    signed_in = other.post("/login", data={"login": "demo_organizer", "password": "demo-password"}, environ_base=CENTRE)
+    assert signed_in.status_code == 302
+
+
+def test_successful_sign_ins_do_not_count(limited_app):
+    for _ in range(5):
+        client = limited_app.test_client()
+        assert client.post("/login", data={"login": "demo_resident", "password": "demo-password"},
+                           environ_base=CENTRE).status_code == 302
+
+
+def test_a_locked_unknown_account_answers_as_a_locked_real_one(limited_app):
+    client = limited_app.test_client()
+    answers = {}
+    for login in ("demo_chief", "nobody_here"):
+        for _ in range(3):
+            client.post("/login", data={"login": login, "password": "x"}, environ_base=CENTRE)
+        answers[login] = client.post("/login", data={"login": login, "password": "x"}, environ_base=CENTRE,
+                                     headers={**ZH, "Accept": "application/json"})
+    real, unknown = answers["demo_chief"], answers["nobody_here"]
+    assert real.status_code == unknown.status_code == 429
+    assert real.get_json()["error"]["code"] == unknown.get_json()["error"]["code"] == "too_many_requests"
+    assert real.get_json()["error"]["message"] == unknown.get_json()["error"]["message"] \
+        == "尝试次数太多，请在 5 分钟后再试。"
+
+
+def test_many_failures_from_one_address_are_limited_well_above_one_account(limited_app):
+    client = limited_app.test_client()
+    for n in range(8):
+        response = client.post("/login", data={"login": f"guess{n}", "password": "x"}, environ_base=CENTRE)
         assert response.status_code == 401
-    blocked = client.post("/login", data={"login": "guess9", "password": "x"}, environ_base=here, headers=EN)
+    blocked = client.post("/login", data={"login": "guess9", "password": "x"}, environ_base=CENTRE, headers=EN)
     assert blocked.status_code == 429
-    assert "Too many attempts. Please wait a moment and try again." in blocked.get_data(as_text=True)
     elsewhere = client.post("/login", data={"login": "guess9", "password": "x"},
                             environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert elsewhere.status_code == 401

@@ -268,3 +268,30 @@ def test_the_page_speaks_chinese_by_default_and_says_when_there_is_nothing(work)
     assert empty.status_code == 200 and 'lang="zh-Hans"' in empty.get_data(as_text=True)
     assert "No whistles for your department right now." in text_of(get(work.app, work.officer, "/department")
                                                                       .get_data(as_text=True))
+
+
+def test_the_case_history_names_each_department_step_apart(work):
+    report = work.whistled(departments=("urban_management", "police"))
+    transition(work.officer, report.id, Step.REPORT_ON_SITE)
+    transition(work.police, report.id, Step.REPORT_ON_SITE)
+    transition(work.officer, report.id, Step.FINISH_PART)  # 公安 still working: the case stays "on site"
+
+    mine = main_of(get(work.app, work.resident, "/reports/mine").get_data(as_text=True))
+    steps = [text_of(s) for s in re.findall(r'<span class="mini-step">(.*?)</span>', mine, re.S)]
+    assert steps[-3:] == ["Department on site", "Department on site", "Department finished its part"]
+    case = main_of(get(work.app, work.resident, f"/reports/{report.id}").get_data(as_text=True))
+    what = [text_of(s) for s in re.findall(r'<p class="timeline-what">(.*?)</p>', case, re.S)]
+    assert what[-3:] == ["Department on site: 城管执法", "Department on site: 公安",
+                         "Department finished its part: 城管执法"]
+
+
+def test_every_step_of_the_case_file_has_a_name_of_its_own_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from webapp.labels import STEP_LABELS
+
+    assert {step.value for step in Step} <= set(STEP_LABELS)
+    for locale in ("en", "zh_Hans"):
+        with app.test_request_context(), force_locale(locale):
+            names = [str(label) for label in STEP_LABELS.values()]
+        assert len(set(names)) == len(names), (locale, names)

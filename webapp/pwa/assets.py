@@ -19,7 +19,7 @@ def asset_url(filename: str, endpoint: str = "static") -> str:
 
 
 # What the service worker stores on install: enough to open the map and the offline page offline.
-SHELL_STATIC = ["css/app.css", "js/prefs.js", "js/gcj02.js", "js/map.js", "js/volunteer.js", "js/patrol.js",
+SHELL_STATIC = ["css/app.css", "js/prefs.js", "js/gcj02.js", "js/alley-labels.js", "js/map.js", "js/volunteer.js", "js/patrol.js",
                 "js/outbox.js", "js/outbox-ui.js", "js/report-form.js", "js/sw-register.js", "icons/icon-192.png", "icons/favicon.svg"]
 SHELL_STATIC += ["js/basemap.js", "vendor/protomaps-leaflet.js"]  # the base map draws offline too
 SHELL_LEAFLET = ["leaflet.css", "leaflet.js", "images/marker-icon.png", "images/layers.png"]

@@ -33,7 +33,7 @@ class StepForm:
 
 STEP_FORMS = {
     Step.HANDLE_ON_SPOT: StepForm(
-        _l("Handled on the spot (劝导)"),
+        _l("Handled on the spot by persuasion"),
         _l("You settled it there and then, for example by talking with the people involved. This closes the case."),
         _l("Handled on the spot"), {"note": _l("What was done (required)"), "photo": _l("Photo after handling (optional)")},
         primary=True),
@@ -44,7 +44,7 @@ STEP_FORMS = {
     Step.ACCEPT: StepForm(_l("Accept the case"), _l("You take the case: the reporter sees that it is being handled."),
                           _l("Accept"), {"note": _l("Note (optional)")}, primary=True),
     Step.WHISTLE: StepForm(
-        _l("Whistle the departments (吹哨)"),
+        _l("Whistle the departments"),
         _l("Each department must report on site within 30 minutes and stays until the matter is done."),
         _l("Whistle"), {"kind": _l("Kind of whistle"), "departments": _l("Departments"),
                         "note": _l("What the departments should know (optional)")}, primary=True),
@@ -67,7 +67,7 @@ STEP_FORMS = {
     Step.REOPEN: StepForm(_l("Reopen the case"), _l("It goes back into your queue."), _l("Reopen"),
                           {"note": _l("Why it is reopened (required)")}),
     Step.REPORT_ON_SITE: StepForm(
-        _l("Report on site (报到)"), _l("Tap when you have arrived; your position is sent with it if you allow it."),
+        _l("Report on site"), _l("Tap when you have arrived; your position is sent with it if you allow it."),
         _l("I am on site"), {"note": _l("Note (optional)"), "lon": None, "lat": None}, primary=True),
     Step.ADD_NOTE: StepForm(_l("Add a note or a photo"), _l("What your department found or did."), _l("Add"),
                             {"note": _l("Note"), "photo": _l("Photo")}),
@@ -85,7 +85,7 @@ STEP_FORMS = {
         _l("For what the community cannot settle: the street chief calls in the departments."),
         _l("Pass up"), {"note": _l("Note for the street chief (required)")}),
     Step.COMMUNITY_ON_SPOT: StepForm(
-        _l("Handled on the spot (劝导)"),
+        _l("Handled on the spot by persuasion"),
         _l("You settled it there and then, for example by talking with the people involved. This closes the case."),
         _l("Handled on the spot"), {"note": _l("What was done (required)"), "photo": _l("Photo after handling (optional)")}),
     Step.PULL_UP: StepForm(

@@ -9,8 +9,8 @@ from webapp.models.scores import HIGHEST, LOWEST, MARKS
 from webapp.policies import can_score_department
 from webapp.services.cases.department_scores import SCORABLE, ScoreInput, parse_mark, scores_for_report
 
-MARK_LABELS = {"on_time": _l("On time (到场及时)"), "attitude": _l("Attitude (工作态度)"),
-               "result": _l("Result (处置效果)")}
+MARK_LABELS = {"on_time": _l("On site in good time"), "attitude": _l("Attitude at work"),
+               "result": _l("Result of the work")}
 MARK_HINTS = {"on_time": _l("Came within the deadline and stayed until it was done"),
               "attitude": _l("Worked with the street and the residents"),
               "result": _l("The problem is really settled")}

@@ -31,7 +31,7 @@ TITLES = {
 }
 BODIES = {
     K.ESCALATED: _l("Case %(case)s at %(place)s was passed up to you."),
-    K.WHISTLED: _l("Case %(case)s at %(place)s. Stay until the matter is done (事不完、人不撤)."),
+    K.WHISTLED: _l("Case %(case)s at %(place)s. Stay until the matter is done."),
     K.WHISTLE_DUE_SOON: _l("Case %(case)s at %(place)s: the deadline is %(due)s."),
     K.WHISTLE_OVERDUE: _l("Case %(case)s at %(place)s."),
     K.RESOLVED: _l("Case %(case)s at %(place)s that you also reported is resolved."),

@@ -65,9 +65,9 @@ def definitions() -> list[dict]:
                     "older than %(days)s days. Rejected and duplicate cases are not counted.",
                     verdict=_number(s["verdict_days"]), days=_number(s["resolution_days"]))},
         {"key": "satisfaction", "title": _l("Satisfaction rate"),
-         "text": _l("The reporters' answers to the latest resolution: 满意 counts 1, 基本满意 %(weight)s, "
-                    "不满意 0. Cases closed without an answer are not rated: they are left out and counted "
-                    "apart.", weight=_number(s["basically_weight"]))},
+         "text": _l("The reporters' answers to the latest resolution: satisfied counts 1, basically satisfied "
+                    "%(weight)s, not satisfied 0. Cases closed without an answer are not rated: they are left out "
+                    "and counted apart.", weight=_number(s["basically_weight"]))},
     ]
 
 

@@ -60,7 +60,7 @@ def _checked(street: Street, data: ShopInput):
         raise BadRequest(_l("Please enter a phone number of digits, e.g. 010-64001234 or 13800138000."),
                          field="phone")
     if not set(data.duties) <= set(DUTIES):
-        raise BadRequest(_l("Choose the duties from 安全, 卫生 and 秩序."), field="duties")
+        raise BadRequest(_l("Choose the duties from safety, sanitation and public order."), field="duties")
     if data.duties and data.signed_on is None:
         raise BadRequest(_l("Please give the date the duties were signed."), field="signed_on")
     if data.signed_on and data.signed_on > clock.today():

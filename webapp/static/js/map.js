@@ -19,7 +19,6 @@
     return config.user ? CLAIM_STYLES[alley.props.claim] || LINE : LINE;
   }
   const SELECTED = { color: css.getPropertyValue('--alley-selected').trim() || '#c4161c', weight: 10, opacity: 1, dashArray: null };
-  const LABEL_GAP = 6; // px kept free around each visible label
 
   const $ = (id) => document.getElementById(id);
   const messageEl = $('map-message');
@@ -84,58 +83,11 @@
     return `${Math.round(m).toLocaleString(lang)} ${text.metres}`;
   }
 
-  // Where a name may sit on a line: its middle first, then further along (map coordinates,
-  // distances on a local flat approximation). Returns the part's length too.
-  const LABEL_SPOTS = [0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95];
-  function labelSpots(latlngs) {
-    const k = Math.cos(latlngs[0].lat * Math.PI / 180);
-    const steps = latlngs.slice(1).map((b, i) => Math.hypot((b.lng - latlngs[i].lng) * k, b.lat - latlngs[i].lat));
-    const total = steps.reduce((sum, d) => sum + d, 0);
-    const spots = LABEL_SPOTS.map((t) => {
-      let left = total * t;
-      for (let i = 0; i < steps.length; i += 1) {
-        if (steps[i] >= left && steps[i] > 0) {
-          const a = latlngs[i];
-          const b = latlngs[i + 1];
-          const f = left / steps[i];
-          return L.latLng(a.lat + (b.lat - a.lat) * f, a.lng + (b.lng - a.lng) * f);
-        }
-        left -= steps[i];
-      }
-      return latlngs[0];
-    });
-    return { spots, length: total };
-  }
-
-  // Show as many names as fit without overlapping: the selected alley first, then the longest;
-  // each name takes the first of its spots that is on screen and free.
+  // Names on their lines (alley-labels.js): the selected alley's first, then the longest alleys'.
   function placeLabels() {
-    const size = map.getSize();
-    const origin = map.getContainer().getBoundingClientRect();
-    const placed = Array.from(map.getContainer().querySelectorAll('.leaflet-control'), (el) => {
-      const r = el.getBoundingClientRect(); // names never hide under the map's buttons
-      return [r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top];
-    });
-    const order = selected ? [selected].concat(alleys.filter((a) => a !== selected)) : alleys;
-    order.forEach((alley) => {
-      const el = alley.label.getElement();
-      if (!el) return;
-      if (!alley.box) alley.box = { w: el.offsetWidth / 2 + LABEL_GAP, h: el.offsetHeight / 2 + LABEL_GAP };
-      const boxes = alley.spots.map((spot) => {
-        const p = map.latLngToContainerPoint(spot);
-        return [p.x - alley.box.w, p.y - alley.box.h, p.x + alley.box.w, p.y + alley.box.h];
-      });
-      const inView = (b) => b[0] >= 0 && b[1] >= 0 && b[2] <= size.x && b[3] <= size.y;
-      const free = (b) => !placed.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
-      let i = boxes.findIndex((b) => inView(b) && free(b));
-      if (i < 0 && alley === selected) i = Math.max(0, boxes.findIndex(inView));
-      el.classList.toggle('is-hidden', i < 0);
-      if (i < 0) return;
-      placed.push(boxes[i]);
-      if (!alley.label.getLatLng().equals(alley.spots[i])) alley.label.setLatLng(alley.spots[i]);
-    });
+    window.AlleyLabels.place(map, alleys, selected);
   }
-  map.on('zoomend moveend resize', placeLabels);
+  map.on('zoomend moveend resize alleylabelresize', placeLabels);
   document.addEventListener('alleys:textsize', () => {
     alleys.forEach((a) => { a.box = null; a.label.update(); });
     map.invalidateSize();
@@ -161,15 +113,10 @@
       const line = L.polyline(parts, Object.assign({ className: `alley-line claim-${f.properties.claim}`, interactive: false },
         config.user ? CLAIM_STYLES[f.properties.claim] || LINE : LINE)).addTo(map);
       const hit = L.polyline(parts, { className: 'alley-hit', weight: 26, opacity: 0 }).addTo(map);
-      const longest = parts.filter((p) => p.length > 1).map(labelSpots)
-        .reduce((best, m) => (m.length > best.length ? m : best));
-      const name = document.createElement('span');
-      name.textContent = f.properties.name;
-      const label = L.tooltip({ permanent: true, direction: 'center', className: 'alley-label', opacity: 1, interactive: true })
-        .setLatLng(longest.spots[0]).setContent(name).addTo(map);
-      const alley = { id: f.id, props: f.properties, line, hit, label, spots: longest.spots, bounds: line.getBounds(), box: null };
+      line.getElement().dataset.alleyId = String(f.id);
+      const alley = Object.assign(window.AlleyLabels.create(map, f.id, f.properties.name, parts, () => select(alley, false)),
+        { id: f.id, props: f.properties, line, hit, bounds: line.getBounds() });
       hit.on('click', () => select(alley, false));
-      label.getElement().addEventListener('click', () => select(alley, false));
       return alley;
     });
     alleys.sort((a, b) => b.props.length_m - a.props.length_m);

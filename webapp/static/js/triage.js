@@ -64,6 +64,29 @@
     chips.forEach((c) => (c === chip ? c.setAttribute('aria-current', 'true') : c.removeAttribute('aria-current')));
     applyFilters();
   }));
+  // The status chips are one row swiped sideways on a tablet: a fade and an arrow at each end with more to see.
+  const chipScroll = $('chip-scroll');
+  const chipRow = chipScroll.querySelector('.chip-row');
+  function chipArrow(side, label) {
+    const button = el('button', `chip-arrow chip-arrow-${side}`, side === 'start' ? '‹' : '›');
+    button.type = 'button';
+    button.tabIndex = -1; // the chips themselves are reached by Tab and scroll into view
+    button.setAttribute('aria-hidden', 'true');
+    button.title = label;
+    button.addEventListener('click', () => chipRow.scrollBy({
+      left: (side === 'start' ? -1 : 1) * chipRow.clientWidth * 0.7, behavior: calm ? 'auto' : 'smooth' }));
+    chipScroll.append(button);
+  }
+  chipArrow('start', text.earlierStatuses);
+  chipArrow('end', text.moreStatuses);
+  function showChipOverflow() {
+    const left = chipRow.scrollLeft;
+    chipScroll.classList.toggle('has-more-start', left > 1);
+    chipScroll.classList.toggle('has-more-end', left + chipRow.clientWidth < chipRow.scrollWidth - 1);
+  }
+  chipRow.addEventListener('scroll', showChipOverflow, { passive: true });
+  if (window.ResizeObserver) new ResizeObserver(showChipOverflow).observe(chipRow);
+  showChipOverflow();
   filtersForm.addEventListener('change', applyFilters);
   filtersForm.addEventListener('submit', (event) => { event.preventDefault(); applyFilters(); });
 
@@ -249,9 +272,13 @@
       fitNext = false;
       fitCases();
     }
+    placeAlleyNames(); // names keep clear of the markers
   }
 
-  // The streets' alleys, drawn faintly under the cases (for a chief's one or few streets, not an admin's all).
+  // The streets' alleys with their names, under the cases (for a chief's one or few streets, not an admin's all).
+  const alleyNames = [];
+  const placeAlleyNames = () => window.AlleyLabels.place(map, alleyNames, null, '.leaflet-marker-icon');
+  map.on('zoomend moveend resize alleylabelresize', placeAlleyNames);
   async function drawAlleys() {
     if (!config.streets.length || config.streets.length > config.mapStreets) return;
     await Promise.all(config.streets.map(async (street) => {
@@ -259,13 +286,19 @@
         const url = `${config.alleysUrl}?bbox=${street.bbox.map((v) => v.toFixed(6)).join(',')}&street=${street.id}`;
         const response = await fetch(url, { headers: { Accept: 'application/geo+json' } });
         if (!response.ok) return;
-        L.geoJSON(await response.json(), {
-          coordsToLatLng: (c) => toMap(c[0], c[1]),
-          style: { color: '#5f6673', weight: 4, opacity: 0.55, className: 'queue-alley-line' },
-          interactive: false,
-        }).addTo(alleyLayer);
+        (await response.json()).features.forEach((f) => {
+          const g = f.geometry;
+          const parts = (g.type === 'MultiLineString' ? g.coordinates : [g.coordinates])
+            .map((part) => part.map((c) => toMap(c[0], c[1])));
+          const line = L.polyline(parts, { color: '#5f6673', weight: 4, opacity: 0.7, className: 'queue-alley-line',
+            interactive: false }).addTo(alleyLayer);
+          line.getElement().dataset.alleyId = String(f.id);
+          alleyNames.push(window.AlleyLabels.create(map, f.id, f.properties.name, parts, null));
+        });
       } catch (e) { /* the alleys are only a backdrop */ }
     }));
+    alleyNames.sort((a, b) => b.along.total - a.along.total); // the longest alleys named first
+    placeAlleyNames();
   }
 
   // --- polling ----------------------------------------------------------------------------------------
