@@ -39,6 +39,7 @@ class Signal:
         if self.off and environ.get("HTTP_HOST", "").startswith("127.0.0.1"):
             self.cut.append(f'{environ["REQUEST_METHOD"]} {environ["PATH_INFO"]}')
             environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            start_response("503 Service Unavailable", [])  # never reaches the phone: the connection is gone
             return []
         return self.inner(environ, start_response)
 

@@ -66,6 +66,7 @@ self.addEventListener('fetch', (event) => {
 // drops the previous one's pages first; a page older than the last one heard from (a copy served from the
 // cache, such as the offline page stored at install) changes nothing.
 const OWNER_KEY = '/__offline-owner';
+const neverKept = new Set(); // for as long as this worker runs
 
 async function keepForOffline(owner, at, urls) {
   let cache = await caches.open(RUNTIME_CACHE);
@@ -79,10 +80,11 @@ async function keepForOffline(owner, at, urls) {
   }
   await cache.put(OWNER_KEY, new Response(JSON.stringify({ owner, at })));
   await Promise.all(urls.map(async (url) => {
-    if (await cache.match(url, { ignoreVary: true })) return;
+    if (neverKept.has(url) || await cache.match(url, { ignoreVary: true })) return;
     try {
       const response = await fetch(url, { credentials: 'same-origin' });
       if (keepable(response)) await cache.put(url, response);
+      else neverKept.add(url); // e.g. the bell's count, polled: not fetched twice each time
     } catch (error) { /* no signal now: the next page load asks again */ }
   }));
   return dropped;

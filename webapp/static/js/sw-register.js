@@ -6,21 +6,23 @@
   if (!('serviceWorker' in navigator)) return;
   const script = document.currentScript;
   const keep = JSON.parse((script && script.dataset.offlineKeep) || '{"owner":null,"at":0,"urls":[]}');
-  const controlledAtStart = Boolean(navigator.serviceWorker.controller);
+  // Fetches started before the worker controlled the page went past its cache (a first visit).
+  let controlledAt = navigator.serviceWorker.controller ? 0 : Infinity;
+  navigator.serviceWorker.addEventListener('controllerchange', () => { controlledAt = performance.now(); });
   const asked = Array.isArray(window.alleysOffline) ? window.alleysOffline.slice() : [];
   let post = null; // once the worker is ready
   window.alleysOffline = { push(...urls) { if (post) post(urls); else asked.push(...urls); } };
 
-  // A first visit runs before the worker controls the page, so what it fetched went past the worker's cache;
-  // so did all of it when the worker has just dropped the previous person's pages.
+  const apiPath = (entry) => {
+    const url = new URL(entry.name);
+    return entry.initiatorType === 'fetch' && url.origin === window.location.origin && url.pathname.startsWith('/api/')
+      ? url.pathname + url.search : null;
+  };
+  // What the page fetched past the worker; all of it when the worker has just dropped the previous person's pages.
   function fetchedPastTheWorker(dropped) {
-    if (controlledAtStart && !dropped) return [];
-    const here = [window.location.pathname + window.location.search];
-    return here.concat(performance.getEntriesByType('resource')
-      .filter((entry) => entry.initiatorType === 'fetch')
-      .map((entry) => new URL(entry.name))
-      .filter((url) => url.origin === window.location.origin && url.pathname.startsWith('/api/'))
-      .map((url) => url.pathname + url.search));
+    const past = (entry) => dropped || entry.startTime < controlledAt;
+    const here = dropped || controlledAt > 0 ? [window.location.pathname + window.location.search] : [];
+    return here.concat(performance.getEntriesByType('resource').filter(past).map(apiPath).filter(Boolean));
   }
 
   async function keepForOffline() {
@@ -38,6 +40,13 @@
       else if (!pending) document.documentElement.dataset.offlineReady = 'true';
     });
     post(keep.urls.concat(asked, fetchedPastTheWorker(false)));
+    // A first visit's fetches may still be on their way (the street's alleys): each is kept when it ends.
+    if (controlledAt > 0 && window.PerformanceObserver) {
+      new PerformanceObserver((list) => {
+        const urls = list.getEntries().filter((entry) => entry.startTime < controlledAt).map(apiPath).filter(Boolean);
+        if (urls.length) post(urls);
+      }).observe({ type: 'resource' });
+    }
   }
 
   window.addEventListener('load', () => {
