@@ -19,10 +19,11 @@ def asset_url(filename: str, endpoint: str = "static") -> str:
 
 
 # What the service worker stores on install: enough to open the map and the offline page offline.
-SHELL_STATIC = ["css/app.css", "js/prefs.js", "js/gcj02.js", "js/map.js", "js/volunteer.js", "js/patrol-queue.js",
-                "js/patrol.js", "js/outbox.js", "js/outbox-ui.js", "js/offline-page.js", "js/report-form.js",
-                "js/sw-register.js", "icons/icon-192.png", "icons/favicon.svg"]
+SHELL_STATIC = ["css/app.css", "js/prefs.js", "js/gcj02.js", "js/map.js", "js/volunteer.js", "js/patrol.js",
+                "js/outbox.js", "js/outbox-ui.js", "js/report-form.js", "js/sw-register.js", "icons/icon-192.png", "icons/favicon.svg"]
 SHELL_LEAFLET = ["leaflet.css", "leaflet.js", "images/marker-icon.png", "images/layers.png"]
+
+SHELL_STATIC += ["js/patrol-queue.js", "js/offline-page.js"]  # patrols waiting, and the offline page's list
 
 
 def shell_urls() -> list[str]:
