@@ -95,7 +95,8 @@ let keeping = Promise.resolve();
 self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type !== 'keep') return;
-  keeping = keeping.then(() => keepForOffline(data.owner === undefined ? null : data.owner, data.at || 0, data.urls || []))
+  const owner = data.owner === undefined ? null : data.owner;
+  keeping = keeping.then(() => keepForOffline(owner, data.at || 0, data.urls || []))
     .then((dropped) => event.source && event.source.postMessage({ type: 'kept', dropped }), () => null);
   event.waitUntil(keeping);
 });
