@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.open311 import bp as open311_bp
     from webapp.pwa import bp as pwa_bp
     from webapp.pwa.assets import asset_url
+    from webapp.pwa.offline import offline_keep
     from webapp.reports import bp as reports_bp
     from webapp.categories import bp as categories_bp
     from webapp.department import bp as department_bp
@@ -97,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pwa_bp)
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["offline_keep"] = offline_keep
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     app.register_blueprint(vendor_bp, url_prefix="/static/vendor")

@@ -24,6 +24,8 @@ SHELL_STATIC = ["css/app.css", "js/prefs.js", "js/gcj02.js", "js/alley-labels.js
 SHELL_STATIC += ["js/basemap.js", "vendor/protomaps-leaflet.js"]  # the base map draws offline too
 SHELL_LEAFLET = ["leaflet.css", "leaflet.js", "images/marker-icon.png", "images/layers.png"]
 
+SHELL_STATIC += ["js/patrol-queue.js", "js/offline-page.js"]  # patrols waiting, and the offline page's list
+
 
 def shell_urls() -> list[str]:
     return ([asset_url(f) for f in SHELL_STATIC] + [asset_url(f, "leaflet.static") for f in SHELL_LEAFLET]

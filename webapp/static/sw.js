@@ -17,12 +17,17 @@ self.addEventListener('activate', (event) => {
     .then(() => self.clients.claim()));
 });
 
+// no-store answers (a person's inbox, the chief's queue) are never kept on the device; nor a redirect (to the
+// sign-in page), which a browser refuses as the answer to a navigation.
+function keepable(response) {
+  return response.ok && !response.redirected && !/no-store/.test(response.headers.get('Cache-Control') || '');
+}
+
 async function networkFirst(request, fallbackUrl) {
   const cache = await caches.open(RUNTIME_CACHE);
   try {
     const response = await fetch(request);
-    // no-store answers (a person's inbox, the chief's queue) are never kept on the device.
-    if (response.ok && !/no-store/.test(response.headers.get('Cache-Control') || '')) cache.put(request, response.clone());
+    if (keepable(response)) cache.put(request, response.clone());
     return response;
   } catch (error) {
     // The newest copy first (the runtime cache), then the one stored at install (maybe signed out).
@@ -52,6 +57,48 @@ self.addEventListener('fetch', (event) => {
   } else if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(request));
   }
+});
+
+// --- Kept for offline use ----------------------------------------------------------------------------------
+// Each page names what its person needs with no signal (js/sw-register.js): the pages and data of
+// webapp/pwa/offline.py and what the page fetched before this worker controlled it. Only what is missing is
+// fetched, so a page load on a weak signal costs nothing more. Another person on the phone (or signing out)
+// drops the previous one's pages first; a page older than the last one heard from (a copy served from the
+// cache, such as the offline page stored at install) changes nothing.
+const OWNER_KEY = '/__offline-owner';
+const neverKept = new Set(); // for as long as this worker runs
+
+async function keepForOffline(owner, at, urls) {
+  let cache = await caches.open(RUNTIME_CACHE);
+  const stored = await cache.match(OWNER_KEY);
+  const before = stored ? await stored.json() : null;
+  if (before && at < before.at) return false;
+  const dropped = Boolean(before) && before.owner !== owner;
+  if (dropped) {
+    await caches.delete(RUNTIME_CACHE);
+    cache = await caches.open(RUNTIME_CACHE);
+  }
+  await cache.put(OWNER_KEY, new Response(JSON.stringify({ owner, at })));
+  await Promise.all(urls.map(async (url) => {
+    if (neverKept.has(url) || await cache.match(url, { ignoreVary: true })) return;
+    try {
+      const response = await fetch(url, { credentials: 'same-origin' });
+      if (keepable(response)) await cache.put(url, response);
+      else neverKept.add(url); // e.g. the bell's count, polled: not fetched twice each time
+    } catch (error) { /* no signal now: the next page load asks again */ }
+  }));
+  return dropped;
+}
+
+// One after the other: a page's later asks must not be dropped by an earlier one that changes the owner.
+let keeping = Promise.resolve();
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type !== 'keep') return;
+  const owner = data.owner === undefined ? null : data.owner;
+  keeping = keeping.then(() => keepForOffline(owner, data.at || 0, data.urls || []))
+    .then((dropped) => event.source && event.source.postMessage({ type: 'kept', dropped }), () => null);
+  event.waitUntil(keeping);
 });
 
 // Background Sync: the browser wakes the worker when the connection is back and it sends the outbox.

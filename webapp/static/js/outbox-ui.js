@@ -1,6 +1,6 @@
-// What the outbox shows: "N waiting to send" on the map, each waiting report and its state on My reports.
-// It sends the outbox at app start, when the connection returns and (where the browser has it) by
-// Background Sync in the service worker.
+// What the outbox shows: "N waiting to send" on the map, each waiting report and patrol and its state on My
+// reports. It sends the outbox (and the patrols, js/patrol-queue.js) at app start and when the connection
+// returns, and the reports (where the browser has it) by Background Sync in the service worker.
 (function () {
   'use strict';
   const outbox = window.AlleyOutbox;
@@ -60,6 +60,28 @@
     return li;
   }
 
+  // A finished patrol waiting on the phone (sent by js/patrol-queue.js, never by the worker).
+  function renderPatrol(patrol) {
+    const li = document.createElement('li');
+    li.className = 'outbox-item is-waiting is-patrol';
+    li.dataset.clientId = patrol.client_id;
+    const title = document.createElement('strong');
+    title.textContent = patrol.alley_name ? fmt(text.patrol, { alley: patrol.alley_name }) : text.patrolUnnamed;
+    const when = document.createElement('span');
+    when.className = 'outbox-when';
+    when.textContent = new Date(patrol.finished_at).toLocaleString(document.documentElement.lang);
+    const state = document.createElement('span');
+    state.className = 'outbox-state';
+    state.textContent = navigator.onLine ? text.waiting : text.waitingOffline;
+    const actions = document.createElement('div');
+    actions.className = 'outbox-actions';
+    actions.appendChild(button(text.sendNow, send));
+    li.append(title, when, state, actions);
+    return li;
+  }
+
+  const patrols = () => (window.AlleyPatrolQueue ? window.AlleyPatrolQueue.all() : []);
+
   function button(label, onClick) {
     const b = document.createElement('button');
     b.type = 'button';
@@ -76,10 +98,12 @@
       note.querySelector('[data-queue-text]').textContent = fmt(text.waitingCount, { count: items.length });
     }
     if (list) {
-      list.hidden = !items.length;
+      const waitingPatrols = patrols();
+      list.hidden = !items.length && !waitingPatrols.length;
       const ul = list.querySelector('ul');
       ul.textContent = '';
       items.forEach((item) => ul.appendChild(renderItem(item)));
+      waitingPatrols.forEach((patrol) => ul.appendChild(renderPatrol(patrol)));
     }
     return items;
   }
@@ -87,10 +111,12 @@
   let sending = null;
   function send() {
     // One send at a time from this page; the outbox itself keeps the page and the worker apart.
-    sending = sending || outbox.flush(csrf()).then(async (summary) => {
+    const patrolsSent = window.AlleyPatrolQueue ? window.AlleyPatrolQueue.send() : Promise.resolve([]);
+    sending = sending || Promise.all([outbox.flush(csrf()), patrolsSent]).then(async ([summary, answers]) => {
       sending = null;
       await refresh();
-      if (summary.sent.length && list) window.location.reload(); // show them among My reports
+      // Show them among My reports (a patrol's case, once its patrol is in, too).
+      if ((summary.sent.length || answers.some((a) => a.ok)) && list) window.location.reload();
       return summary;
     }, (error) => { sending = null; throw error; });
     return sending;
@@ -112,5 +138,5 @@
     });
   }
   window.AlleyOutboxUI = { refresh, send, askForSync };
-  refresh().then((items) => { if (items.length && navigator.onLine) send(); });
+  refresh().then((items) => { if ((items.length || patrols().length) && navigator.onLine) send(); });
 }());

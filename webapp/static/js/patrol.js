@@ -1,5 +1,5 @@
 // Patrols: records GPS fixes (at most one every 10 s) on the phone, the 十无 checklist, and sends the
-// finished patrol; unsent patrols wait in localStorage and are sent again when the connection returns.
+// finished patrol; unsent patrols wait in js/patrol-queue.js and are sent again when the connection returns.
 // A problem ticked on the checklist is reported in one tap: the report form opens as a draft with the item's
 // category, the patrol's last fix and the note, and the report names this patrol by its client id (it goes
 // through the report outbox, so it may reach the server before the patrol does).
@@ -9,7 +9,7 @@
   if (!app || !app.config.user) return;
   const { map, text } = app;
   const ACTIVE = 'alleys.patrol.active';
-  const QUEUE = 'alleys.patrol.queue';
+  const queue = window.AlleyPatrolQueue;
   const CHECKLIST = `alleys.checklist.${document.documentElement.lang}`;
   const MIN_GAP_MS = 10000;
   const panel = document.getElementById('patrol');
@@ -187,33 +187,18 @@
   }
 
   function showQueue() {
-    const waiting = load(QUEUE, []);
+    const waiting = queue.all();
     queueNote.textContent = waiting.length ? fmt(text.queued, { count: waiting.length }) : '';
     queueNote.hidden = !waiting.length;
   }
 
-  // Send waiting patrols in order; the server is idempotent on client_id, so a retry never doubles one.
+  // Send waiting patrols in order and say how each went (signed out or a server hiccup: it waits).
   async function sendQueue() {
-    let waiting = load(QUEUE, []);
-    while (waiting.length) {
-      const body = waiting[0];
-      let result;
-      try {
-        result = await app.send('POST', '/api/v1/patrols', body);
-      } catch (e) {
-        break; // still offline: keep it for later
-      }
-      if (result.status === 401 || result.status >= 500) {
-        // Signed out or a server hiccup: the patrol is fine, keep it and try again later.
-        showResult((result.data.error || {}).message || text.claimFailed, false);
-        break;
-      }
-      waiting = waiting.slice(1);
-      save(QUEUE, waiting);
+    (await queue.send()).forEach((result) => {
       if (result.ok) showResult(describe(result.data), result.data.covered);
       else showResult((result.data.error || {}).message || text.claimFailed, false);
       if (result.ok && window.AlleyMap.refreshSheet) window.AlleyMap.refreshSheet();
-    }
+    });
     showQueue();
   }
 
@@ -222,8 +207,8 @@
     stopWatching();
     const body = { client_id: patrol.client_id, alley_id: patrol.alley_id, started_at: patrol.started_at,
       finished_at: new Date().toISOString(), fixes: patrol.fixes, checklist: patrol.checklist,
-      problems: patrol.problems };
-    save(QUEUE, load(QUEUE, []).concat([body]));
+      problems: patrol.problems, alley_name: patrol.alley_name };
+    queue.add(body);
     localStorage.removeItem(ACTIVE);
     patrol = null;
     if (track) track.setLatLngs([]);

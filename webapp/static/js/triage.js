@@ -319,6 +319,9 @@
     return a;
   }
 
+  // When it was last refreshed; on a flaky connection the last good list stays, retried with back-off.
+  const freshness = window.AlleyRefreshStatus.create({ text, lang, pollSeconds: config.pollSeconds, show: showUpdated });
+
   function render(body) {
     state.cases = body.cases;
     state.counts = body.counts;
@@ -326,15 +329,12 @@
     renderList();
     renderMarkers();
     truncatedEl.hidden = !body.truncated;
-    const time = new Date(body.generated_at).toLocaleTimeString(lang, {
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: 'Asia/Shanghai', // Beijing time, as every page
-    });
-    showUpdated(fmt(text.updated, { time }), false);
+    freshness.succeeded(body.generated_at);
   }
 
   function schedule() {
     clearTimeout(timer);
-    if (!stopped) timer = setTimeout(() => { if (!document.hidden) refresh(); }, config.pollSeconds * 1000);
+    if (!stopped) timer = setTimeout(() => { if (!document.hidden) refresh(); }, freshness.nextDelayMs());
   }
 
   async function refresh() {
@@ -354,13 +354,13 @@
       }
       const body = await response.json();
       if (!response.ok) {
-        showUpdated((body.error && body.error.message) || text.refreshFailed, true);
+        freshness.failed(body.error && body.error.message);
         return;
       }
       if (controller === inflight) render(body);
     } catch (e) {
       if (e.name === 'AbortError') return;
-      showUpdated(text.refreshFailed, true);
+      freshness.failed(); // no connection, or an answer that is not the queue (a proxy's error page)
     } finally {
       if (controller === inflight) {
         inflight = null;
@@ -368,6 +368,7 @@
       }
     }
   }
+  window.addEventListener('online', () => { if (!stopped) refresh(); }); // back at once, not after the back-off
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) clearTimeout(timer); // no polling in a background tab or a sleeping tablet
     else if (!stopped) refresh();

@@ -123,6 +123,9 @@
     const response = await fetch('/api/v1/me/alleys', { credentials: 'same-origin' });
     if (!response.ok) return;
     const mine = (await response.json()).alleys;
+    // Their sheets (with Start patrol) open with no signal too (js/sw-register.js).
+    window.alleysOffline = window.alleysOffline || [];
+    window.alleysOffline.push(...mine.map((alley) => `${config.alleysUrl}/${alley.id}`));
     myList.textContent = '';
     document.querySelector('[data-my-empty]').hidden = mine.length > 0;
     mine.forEach((alley) => {
