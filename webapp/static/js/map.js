@@ -224,6 +224,8 @@
     try {
       const response = await fetch(url, { headers: { Accept: 'application/geo+json' } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      // Kept by the worker by name: a first visit's fetch may end after the worker dropped the last person's pages.
+      (window.alleysOffline = window.alleysOffline || []).push(url);
       draw((await response.json()).features || []);
     } catch (e) {
       showMessage('');

@@ -30,6 +30,7 @@
     let pending = 0;
     post = (urls) => {
       pending += 1;
+      delete document.documentElement.dataset.offlineReady; // ready again once this ask is kept too
       registration.active.postMessage({ type: 'keep', owner: keep.owner, at: keep.at,
         urls: Array.from(new Set(urls)) });
     };
