@@ -1,5 +1,5 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import foundation, nyc311, open311, performance, push_delivery, reports_http, volunteers_http
+from bench import foundation, nyc311, open311, page_weight, performance, push_delivery, reports_http, volunteers_http
 
 if __name__ == "__main__":
     foundation.main()
@@ -9,3 +9,4 @@ if __name__ == "__main__":
     open311.main()
     nyc311.main()
     performance.main()
+    page_weight.main()
