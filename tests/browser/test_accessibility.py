@@ -22,6 +22,8 @@ AXE_SCRIPT = Path(__file__).resolve().parents[1] / "support" / "vendor" / "axe-c
 # Rules axe leaves off by default that the issue names: a bell whose name hides its visible count.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"label-content-name-mismatch": {"enabled": True}}}
 BLOCKING = ("serious", "critical")
+# Milder rules this issue fixed, kept fixed: the map page's heading, one landmark per name, named table headers.
+KEPT_CLEAN = ("page-has-heading-one", "landmark-unique", "empty-table-header")
 
 # Each role's pages ({case}: a case on the demo street, escalated, accepted and whistled to 城管).
 PAGES = {
@@ -37,6 +39,8 @@ PAGES = {
                   "/frontage/", "/frontage/breaches", "/frontage/import", "/performance/brief"],
     "admin": ["/performance", "/categories", "/roster/?street={street}"],
 }
+# The chief triages and the organizer manages rosters on a tablet; everyone else is on a phone.
+TABLET_ROLES = {"chief", "organizer", "admin"}
 # PostGIS renders the same templates: there, the pages whose content comes from spatial queries.
 POSTGIS_PAGES = {"anonymous": ["/"], "chief": ["/triage"], "organizer": ["/roster/coverage"]}
 
@@ -95,7 +99,7 @@ def summary(found: dict) -> dict:
 
 def readable(role, found: dict) -> list[str]:
     return [f"{role} {lang} {path}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']][:4]}"
-            for (lang, path), vs in found.items() for v in vs if v["impact"] in BLOCKING]
+            for (lang, path), vs in found.items() for v in vs if v["impact"] in BLOCKING or v["id"] in KEPT_CLEAN]
 
 
 @pytest.mark.parametrize("role", list(PAGES))
@@ -104,7 +108,8 @@ def test_no_page_of_any_role_has_a_serious_accessibility_violation(app, live_ser
     table = PAGES if backend == "spatialite" else POSTGIS_PAGES
     if role not in table:
         pytest.skip("templates are engine-independent: PostGIS checks only its spatial pages")
-    found = audit_role(browser, live_server, role, table[role], demo_cases, f"phone-{backend}")
+    viewport = "tablet" if role in TABLET_ROLES else "phone"
+    found = audit_role(browser, live_server, role, table[role], demo_cases, f"{viewport}-{backend}", viewport)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{role}-{backend}.json").write_text(
         json.dumps(summary(found), ensure_ascii=False, indent=1))
