@@ -1,5 +1,6 @@
 """Runs every benchmark in turn and prints their figures."""
-from bench import basemap, foundation, nyc311, open311, performance, push_delivery, reports_http, volunteers_http
+from bench import (basemap, foundation, nyc311, open311, page_weight, performance, push_delivery, reports_http,
+                   volunteers_http)
 
 if __name__ == "__main__":
     foundation.main()
@@ -10,3 +11,4 @@ if __name__ == "__main__":
     nyc311.main()
     performance.main()
     basemap.main()
+    page_weight.main()

@@ -48,6 +48,10 @@
     drawCircle: false, drawText: false, cutPolygon: false, rotateMode: false, dragMode: false, removalMode: false,
     editMode: false,
   });
+  // Geoman titles the wrapper, not its icon-only button: the button needs the name for screen readers.
+  map.getContainer().querySelectorAll('div[title] > .leaflet-buttons-control-button').forEach((b) => {
+    b.setAttribute('aria-label', b.parentElement.title);
+  });
   map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: true });
 
   let bounds = L.latLngBounds([]);

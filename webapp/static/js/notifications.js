@@ -134,8 +134,8 @@
     const n = Math.max(0, Number(unread) || 0);
     badge.textContent = n > 99 ? '99+' : String(n);
     badge.hidden = n === 0;
-    const label = bell.dataset.label;
-    if (label) bell.setAttribute('aria-label', n ? `${label} (${fmt(bell.dataset.unreadText, n)})` : label);
+    const unreadText = bell.querySelector('[data-bell-unread]'); // the count as words, for screen readers
+    if (unreadText) unreadText.textContent = n ? `(${fmt(bell.dataset.unreadText, n)})` : '';
     if (n !== count) {
       count = n;
       refreshList();
