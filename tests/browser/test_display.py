@@ -1,0 +1,113 @@
+"""Large text, high contrast and the phone layout: every page of a volunteer's journey at 200% zoom on a 390 px
+phone (a 195 px wide viewport at device scale 2 lays out the same CSS pixels) with no sideways scroll and no
+overlapping controls, in Chinese and English; the text size follows the account from one device to the next."""
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, VIEWPORTS, backend_of, sign_in
+from tests.browser.test_volunteer_flow import FAKE_GPS
+from tests.factories import alleys_of, demo_street, file_report, make_user
+from tests.services.cases.test_reports import on_alley, report_at
+from webapp import clock
+from webapp.extensions import db
+from webapp.models import Role, User
+from webapp.services.cases.transitions import Step, transition
+from webapp.services.demo import load_demo
+from webapp.services.organizing.activities import schedule_activity
+from webapp.services.places.claims import claim_alley
+
+pytestmark = pytest.mark.browser
+
+ZOOMED_PHONE = {"width": 195, "height": 422}  # 390 x 844 at 200% zoom
+LOCALES = {"zh-CN": {"report": "报告问题", "menu": "菜单"}, "en-GB": {"report": "Report a problem", "menu": "Menu"}}
+
+
+@pytest.fixture
+def journey(app):
+    """A steward with a claimed alley, a case passed to the chief and an activity to come."""
+    load_demo()
+    organizer = db.session.scalar(db.select(User).where(User.username == "demo_organizer"))
+    steward, street = make_user(Role.STEWARD, name="王秀英"), demo_street()
+    alley = next(a for a in alleys_of(street) if a.name == "演示头条胡同")
+    claim_alley(steward, alley.id)
+    report, _ = file_report(steward, report_at(*on_alley(alley), description="门口堆了很多旧家具，挡住了消防通道"))
+    transition(steward, report.id, Step.ESCALATE, note="需要街道协调")
+    starts = clock.now() + timedelta(days=1)
+    schedule_activity(organizer, street.id, title="清理楼道杂物，迎接国庆", place="胡同口",
+                      lon=on_alley(alley)[0], lat=on_alley(alley)[1], starts_at=starts,
+                      ends_at=starts + timedelta(hours=2), capacity=20)
+    return steward, report.id
+
+
+def new_context(browser, locale, viewport, scale=1):
+    context = browser.new_context(locale=locale, viewport=viewport, device_scale_factor=scale, is_mobile=True,
+                                  has_touch=True, permissions=["geolocation"], service_workers="block")
+    context.add_init_script(FAKE_GPS)
+    return context
+
+
+def width_problems(page) -> dict:
+    """How far the page scrolls sideways, and which visible controls of the header and main overlap."""
+    return page.evaluate("""() => {
+      const root = document.documentElement;
+      const boxes = Array.from(document.querySelectorAll(
+          '.app-header > a, .header-bar > *, main button, main a.button, main select, main input:not([type=hidden])'))
+        .filter((el) => el.offsetParent && !el.closest('.leaflet-container'))
+        .map((el) => [el, el.getBoundingClientRect()]).filter(([, r]) => r.width && r.height);
+      const overlaps = [];
+      boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+        if (a.contains(b) || b.contains(a)) return;
+        const x = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+        const y = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+        if (x > 1 && y > 1) overlaps.push([a.outerHTML.slice(0, 60), b.outerHTML.slice(0, 60)]);
+      }));
+      return { extra: root.scrollWidth - root.clientWidth, overlaps };
+    }""")
+
+
+def check(page, name, shots, app, backend):
+    problems = width_problems(page)
+    if shots or problems["extra"] or problems["overlaps"]:  # a failure's screenshot shows what is wrong
+        page.screenshot(path=str(ARTIFACTS / f"zoom-{name}-phone-{backend}.png"))
+    assert problems == {"extra": 0, "overlaps": []}, name
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_volunteers_journey_at_200_percent_zoom(app, browser, live_server, journey, locale):
+    steward, report_id = journey
+    words, backend = LOCALES[locale], backend_of(app)
+    shots = locale == "zh-CN"  # one language's screenshots is enough to look at; both are measured
+    context = new_context(browser, locale, ZOOMED_PHONE, scale=2)
+    errors = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(f"{live_server}/login")
+        check(page, f"login-{locale}", shots, app, backend)
+        sign_in(page, live_server, steward)
+
+        page.locator("path.alley-line").first.wait_for()
+        check(page, f"map-{locale}", shots, app, backend)
+        page.locator("#menu-toggle").click()
+        assert page.locator("#header-menu").is_visible()
+        check(page, f"menu-{locale}", shots, app, backend)
+        page.keyboard.press("Escape")
+
+        page.locator(".sheet-toggle").click()
+        page.locator(".alley-item.is-mine", has_text="演示头条胡同").click()
+        page.locator("#alley-info").wait_for()
+        check(page, f"sheet-{locale}", shots, app, backend)
+
+        page.get_by_role("button", name=words["report"]).click()
+        page.wait_for_function("window.__gps.watching() > 0")
+        check(page, f"report-{locale}", shots, app, backend)
+
+        for name, path in (("mine", "/reports/mine"), ("case", f"/reports/{report_id}"), ("patrols", "/patrols/mine"),
+                           ("notifications", "/notifications"), ("activities", "/activities/"),
+                           ("display", "/account/display")):
+            page.goto(live_server + path)
+            check(page, f"{name}-{locale}", shots, app, backend)
+    finally:
+        context.close()
+    assert errors == []
