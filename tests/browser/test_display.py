@@ -111,3 +111,40 @@ def test_the_volunteers_journey_at_200_percent_zoom(app, browser, live_server, j
     finally:
         context.close()
     assert errors == []
+
+
+def widest(page) -> list:
+    """The elements reaching past the right edge, outermost first: what to fix when a page scrolls sideways."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+        || (el.scrollWidth > el.clientWidth + 1 && el.clientWidth && getComputedStyle(el).overflowX === 'visible'))
+      .filter((el) => { // inside a scroll container is where wide tables belong
+        for (let up = el.parentElement; up; up = up.parentElement) {
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return up === document.body;
+        }
+        return true;
+      })
+      .slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_performance_page_does_not_scroll_sideways_on_a_phone(app, browser, live_server, locale):
+    from tests.support.case_history import build_history
+
+    street = demo_street()
+    build_history(app, street, alleys_of(street))
+    context = new_context(browser, locale, VIEWPORTS["phone"])
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, make_user(Role.CHIEF, name="街巷长吴"))
+        page.goto(f"{live_server}/performance?days=30")
+        page.wait_for_function("document.querySelectorAll('canvas').length >= 2")
+        assert widest(page) == [] and width_problems(page)["extra"] == 0
+        page.locator("#text-size-toggle").click()  # large text (130%): still no sideways scroll
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / f"performance-large-{locale}-phone-{backend_of(app)}.png"), full_page=True)
+        assert widest(page) == [] and width_problems(page)["extra"] == 0
+        if locale == "en-GB":
+            page.screenshot(path=str(ARTIFACTS / f"performance-en-phone-{backend_of(app)}.png"), full_page=True)
+    finally:
+        context.close()
