@@ -148,3 +148,91 @@ def test_the_performance_page_does_not_scroll_sideways_on_a_phone(app, browser, 
             page.screenshot(path=str(ARTIFACTS / f"performance-en-phone-{backend_of(app)}.png"), full_page=True)
     finally:
         context.close()
+
+
+def font_px(page, selector="html") -> float:
+    return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)")
+
+
+def box(page, selector) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+def apart(a, b) -> bool:
+    return a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or \
+        a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+
+
+@pytest.mark.parametrize("viewport", ["phone", "tablet"])
+def test_the_map_keeps_the_screen_and_its_buttons_apart(app, browser, live_server, journey, viewport):
+    steward, _ = journey
+    context = new_context(browser, "zh-CN", VIEWPORTS[viewport])
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, steward)
+        page.locator("#report-open").wait_for()
+        page.locator(".locate-button").wait_for()
+        header, map_box = box(page, ".app-header"), box(page, "#map")
+        if viewport == "phone":
+            assert header["height"] <= 56  # one row: brand, size, bell, menu
+            assert map_box["height"] >= 0.5 * VIEWPORTS["phone"]["height"]
+        # "Report a problem" covers neither "My position" nor the claimed alley on the map.
+        assert apart(box(page, "#report-open"), box(page, ".locate-button"))
+        assert apart(box(page, "#report-open"), box(page, "path.claim-mine"))
+        page.screenshot(path=str(ARTIFACTS / f"display-map-{viewport}-{backend_of(app)}.png"))
+
+        page.locator("#report-open").click()
+        page.wait_for_function("window.__gps.watching() > 0")
+        assert box(page, "#map")["height"] >= 0.38 * VIEWPORTS[viewport]["height"]  # room to place the pin
+        send = page.locator("[data-report-send]")
+        assert send.is_disabled()  # no category yet: grey, dashed, and its words dark on light
+        colours = send.evaluate("(el) => { const s = getComputedStyle(el); return [s.color, s.backgroundColor, s.opacity]; }")
+        assert colours == ["rgb(27, 27, 27)", "rgb(233, 233, 233)", "1"]
+        page.screenshot(path=str(ARTIFACTS / f"display-report-{viewport}-{backend_of(app)}.png"))
+    finally:
+        context.close()
+
+
+def test_text_size_and_contrast_follow_the_account_to_the_next_device(app, browser, live_server, journey):
+    steward, _ = journey
+    backend = backend_of(app)
+    phone = new_context(browser, "zh-CN", VIEWPORTS["phone"])
+    tablet = new_context(browser, "zh-CN", VIEWPORTS["tablet"])
+    try:
+        page = phone.new_page()
+        sign_in(page, live_server, steward)
+        page.locator(".alley-label").first.wait_for()
+        label_before = font_px(page, ".alley-label")
+        assert font_px(page) == 16
+        with page.expect_response("**/account/display"):
+            page.locator("#text-size-toggle").click()  # 130%
+        assert font_px(page) == pytest.approx(20.8)
+        with page.expect_response("**/account/display"):
+            page.locator("#text-size-toggle").click()  # 160%
+        assert font_px(page) == pytest.approx(25.6)
+        assert font_px(page, ".alley-label") >= 1.5 * label_before  # the alley names grow with the text
+        page.screenshot(path=str(ARTIFACTS / f"display-large-map-phone-{backend}.png"))
+
+        page.locator("#menu-toggle").click()
+        page.get_by_role("link", name="显示").click()
+        with page.expect_response("**/account/display"):
+            page.get_by_label("高对比度").check()
+        page.get_by_role("status").filter(has_text="已保存").wait_for()
+        page.screenshot(path=str(ARTIFACTS / f"display-settings-phone-{backend}.png"), full_page=True)
+
+        # The next device has it from the server's first answer: no flash of the small size.
+        other = tablet.new_page()
+        sign_in(other, live_server, steward)
+        first_paint = other.request.get(f"{live_server}/reports/mine").text()
+        assert 'class="large-text text-160 high-contrast"' in first_paint
+        other.goto(f"{live_server}/")
+        assert font_px(other) == pytest.approx(25.6)
+        assert other.locator("html.high-contrast").count() == 1
+        other.locator(".alley-label").first.wait_for()
+        assert width_problems(other)["extra"] == 0
+        other.screenshot(path=str(ARTIFACTS / f"display-contrast-map-tablet-{backend}.png"))
+        other.goto(f"{live_server}/reports/mine")
+        other.screenshot(path=str(ARTIFACTS / f"display-contrast-mine-tablet-{backend}.png"))
+    finally:
+        phone.close()
+        tablet.close()
