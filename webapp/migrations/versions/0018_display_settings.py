@@ -17,9 +17,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('text_scale', sa.Integer(), server_default='100', nullable=False))
-        batch_op.add_column(sa.Column('high_contrast', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN (constant defaults): SQLite need not rebuild users, which other tables point at.
+    op.add_column('users', sa.Column('text_scale', sa.Integer(), server_default='100', nullable=False))
+    op.add_column('users', sa.Column('high_contrast', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
