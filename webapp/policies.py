@@ -28,6 +28,16 @@ def can_view_account(user) -> bool:
     return _signed_in(user)
 
 
+def can_view_display_settings(user) -> bool:
+    # Text size and contrast are for everyone; signed out they are kept on the device only.
+    return True
+
+
+def can_change_display_settings(user) -> bool:
+    """Saving them with an account needs one; the device keeps its own without."""
+    return _signed_in(user)
+
+
 def can_change_password(user) -> bool:
     return _signed_in(user)
 

@@ -40,6 +40,8 @@ def test_a_worker_passes_one_case_up_and_resolves_another(app, browser, live_ser
     first, second = world["cases"]
     context, page, errors = signed_in(browser, live_server, world["worker"], viewport)
     try:
+        if page.locator("#menu-toggle").is_visible():  # on a phone the header's links are in its menu
+            page.locator("#menu-toggle").click()
         page.locator("a", has_text="社区待办").first.click()  # the header's link to the queue
         page.wait_for_url(f"{live_server}/community**")
         cards = page.locator(".community-card")

@@ -49,6 +49,8 @@ def routes(alley_id, code, street_id, report_id, lon, lat, roster):
         ("auth.invite", "GET"): ((f"/invite/{code}",), EVERYONE),
         ("auth.change_password", "GET"): (("/account/password",), signed_in(200, 302)),
         ("auth.change_password", "POST"): (("/account/password", {"data": {}}), signed_in(400, 302)),
+        ("auth.display", "GET"): (("/account/display",), EVERYONE),
+        ("auth.save_display", "POST"): (("/account/display", {"json": {"text_scale": 130}}), signed_in(200, 401)),
         ("api.streets", "GET"): (("/api/v1/streets",), EVERYONE),
         ("api.alleys", "GET"): (("/api/v1/alleys?bbox=116,39,117,41",), EVERYONE),
         ("api.alley", "GET"): ((f"/api/v1/alleys/{alley_id}",), EVERYONE),

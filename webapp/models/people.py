@@ -72,6 +72,9 @@ class User(UserMixin, db.Model):
     is_partner: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     # The language last used in the app: pushes and SMS are written in it (None: not known yet).
     locale: Mapped[str | None] = mapped_column(db.String(10))
+    # Display settings kept with the account, so they follow the person to every phone (services/volunteers/display).
+    text_scale: Mapped[int] = mapped_column(default=100, server_default="100")
+    high_contrast: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
     grants = relationship("RoleGrant", back_populates="user", cascade="all, delete-orphan")
