@@ -23,6 +23,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('high_contrast')
-        batch_op.drop_column('text_scale')
+    # Plain DROP COLUMN (SQLite 3.35+), for the same reason: a batch rebuild of users fails with "table is locked".
+    op.drop_column('users', 'high_contrast')
+    op.drop_column('users', 'text_scale')
