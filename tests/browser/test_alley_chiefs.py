@@ -81,7 +81,12 @@ def test_the_alley_sheet_shows_its_chief(app, live_server, open_page, viewport):
     page.screenshot(path=str(ARTIFACTS / f"alley-sheet-chief-{viewport}-{backend_of(app)}.png"))
 
     # An alley without a chief of its own shows no sign.
-    page.locator(".alley-label", has_text="演示北巷").click()
+    # Chosen from the list, as the first: with the sheet open a phone's map is short, and a name whose middle of
+    # the line lies outside the view is hidden (names stay on their own lines).
+    page.locator("[data-info-close]").click()
+    if viewport == "phone" and not page.locator("#alley-list").is_visible():
+        page.locator("#sheet-toggle").click()
+    page.locator("#alley-list .alley-item", has_text="演示北巷").click()
     page.locator("[data-info-name]", has_text="演示北巷").wait_for()
     page.wait_for_timeout(300)  # the sheet's details arrive after the name
     assert not sign.is_visible()
