@@ -14,8 +14,7 @@ def race(database_url: str, calls, settings: dict | None = None) -> list[str]:
     barrier = threading.Barrier(len(calls))
     outcomes = []
 
-    def attempt(call):
-        racer_app = create_app(config_for(database_url) | (settings or {}))
+    def attempt(call, racer_app):
         with racer_app.app_context():
             barrier.wait()
             try:
@@ -27,7 +26,10 @@ def race(database_url: str, calls, settings: dict | None = None) -> list[str]:
                 db.session.remove()
                 db.engine.dispose()
 
-    threads = [threading.Thread(target=attempt, args=(call,)) for call in calls]
+    # The apps are made here, one after the other: CPython 3.11's ast.parse (werkzeug compiles each URL rule with it)
+    # is not safe in two threads at once ("AST constructor recursion depth mismatch"); only the calls race.
+    apps = [create_app(config_for(database_url) | (settings or {})) for _ in calls]
+    threads = [threading.Thread(target=attempt, args=(call, racer_app)) for call, racer_app in zip(calls, apps)]
     for thread in threads:
         thread.start()
     for thread in threads:
