@@ -17,7 +17,7 @@ STREET_ZOOMS = range(13, MAX_DATA_ZOOM + 1)  # what a phone keeps offline for it
 
 
 def is_postgis() -> bool:
-    return db.engine.dialect.name == "postgresql"
+    return queries.dialect_of(db.session) == "postgresql"
 
 
 def import_basemap(records: list[BasemapRecord], source: str) -> int:
